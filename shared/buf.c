@@ -22,7 +22,8 @@ gdoi_rd_ptr(struct gdoi_rd *r, size_t n, const uint8_t **out)
 {
 	if (n > gdoi_rd_left(r))
 		return GDOI_E_TRUNC;
-	*out = r->rd_p + r->rd_off;
+	/* An empty reader may have no buffer at all: never offset NULL. */
+	*out = r->rd_p ? r->rd_p + r->rd_off : NULL;
 	r->rd_off += n;
 	return GDOI_OK;
 }

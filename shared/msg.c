@@ -15,7 +15,7 @@ gdoi_msg_decode(const uint8_t *buf, size_t len, struct gdoi_msg **out, struct gd
 
 	*out = NULL;
 	if (buf == NULL && len)
-		return GDOI_E_INVAL;
+		return gdoi_diag_set(d, GDOI_E_INVAL, 0, 0, "no buffer for %zu octets", len);
 	gdoi_rd_init(&r, buf, len);
 	if ((a = gdoi_arena_new()) == NULL)
 		return gdoi_diag_set(d, GDOI_E_NOMEM, 0, 0, "arena");

@@ -35,6 +35,9 @@ keypkt_decode(struct gdoi_rd *r, struct gdoi_arena *a, struct gdoi_keypkt *kp,
 	struct gdoi_rd body;
 	int err;
 
+	if (gdoi_rd_left(r) == 0)
+		return GDOI_FAIL(d, GDOI_E_COUNT, r, GDOI_PL_KD,
+		    "fewer key packets than Number of Key Packets says");
 	if (gdoi_rd_left(r) < KP_HDR)
 		return GDOI_FAIL(d, GDOI_E_TRUNC, r, GDOI_PL_KD, "key packet header needs 4 octets, "
 		    "%zu left", gdoi_rd_left(r));

@@ -30,7 +30,7 @@ static inline size_t gdoi_rd_left(const struct gdoi_rd *r) { return r->rd_len - 
 /** Absolute offset of the cursor in the outermost buffer. */
 static inline size_t gdoi_rd_pos(const struct gdoi_rd *r) { return r->rd_base + r->rd_off; }
 /** Pointer to the cursor (borrowed; valid while the input lives). */
-static inline const uint8_t *gdoi_rd_cur(const struct gdoi_rd *r) { return r->rd_p + r->rd_off; }
+static inline const uint8_t *gdoi_rd_cur(const struct gdoi_rd *r) { return r->rd_p ? r->rd_p + r->rd_off : NULL; }
 int gdoi_rd_u8(struct gdoi_rd *r, uint8_t *v);
 int gdoi_rd_u16(struct gdoi_rd *r, uint16_t *v);
 int gdoi_rd_u32(struct gdoi_rd *r, uint32_t *v);

@@ -44,7 +44,8 @@ const char *gdoi_errname(int err);
 
 /**
  * Where a decoder failed, for logs and gdoidump.  Decoders take an optional
- * pointer to one of these; on failure they fill it in (first failure wins).
+ * pointer to one of these; on failure they fill it in (first failure wins,
+ * so the caller zeroes it before each decode: struct gdoi_diag d = {0}).
  */
 struct gdoi_diag {
 	int err;             /**< the gdoi_err returned */

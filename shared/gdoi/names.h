@@ -20,8 +20,8 @@ const char *gdoi_ns_name(enum gdoi_ns ns);
 size_t gdoi_ns_count(enum gdoi_ns ns);
 int gdoi_ns_entry(enum gdoi_ns ns, size_t i, unsigned *v, const char **name);
 
-/** The name space of the attributes inside a payload of type pl_type (SA
- * Transform: IKE or IPsec by context; KEK/GAP/KD as per RFC 6407). */
+/** The name space of the attributes of a Key Download key packet of type
+ * kd_type (KD_TYPE_*), or GDOI_NS__COUNT for unknown types. */
 enum gdoi_ns gdoi_attr_ns_for_keypkt(unsigned kd_type);
 /** The name space of the values of attribute type in attribute space ns, or
  * GDOI_NS__COUNT when the value is a plain number. */

@@ -206,7 +206,9 @@ struct gdoi_delete {
 	uint8_t d_proto;
 	uint8_t d_spi_size;
 	uint16_t d_nspi;
-	struct gdoi_bytes d_spis; /**< d_nspi * d_spi_size octets */
+	struct gdoi_bytes d_spis; /**< d_nspi * d_spi_size octets; the encoder
+	                               writes size and count as given and refuses
+	                               them unless they match d_spis.len */
 };
 
 /* ------------------------------------------------------------------ */
@@ -296,8 +298,9 @@ int gdoi_msg_decode(const uint8_t *buf, size_t len, struct gdoi_msg **out, struc
 void gdoi_msg_free(struct gdoi_msg *m);
 
 /**
- * Encode header and payloads: h_np and h_length are derived, the rest of
- * *hdr is written as given.  The context follows hdr->h_exchange.
+ * Append header and payloads at the writer's current position: h_np and
+ * h_length are derived, the rest of *hdr is written as given.  The context
+ * follows hdr->h_exchange.
  */
 int gdoi_msg_encode(struct gdoi_wr *w, const struct isakmp_hdr *hdr, const struct gdoi_payload *pl,
     size_t n);
