@@ -44,7 +44,9 @@ ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 # Debian packages for the build and every test stage.
 DEB_PACKAGES := autoconf automake libtool pkg-config make gcc clang \
 	libclang-rt-14-dev libssl-dev libxml2-dev libev-dev check libpcap-dev \
-	tshark tcpdump iproute2 iputils-ping socat python3 libmnl-dev
+	tshark tcpdump iproute2 iputils-ping socat python3 libmnl-dev \
+	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins \
+	libcharon-extra-plugins
 
 # Where `make test' keeps the exit status of each stage.
 STATUS := build/test-status
