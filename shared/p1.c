@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include "gdoi/buf.h"
 #include "gdoi/err.h"
@@ -252,6 +255,7 @@ gdoi_p1_sa_free(struct gdoi_p1_sa *sa)
 		free(sa->sa_tx);
 	}
 	free(sa->sa_peer_idbuf);
+	X509_free(sa->sa_peer_cert);
 	gdoi_p1keys_wipe(&sa->sa_keys);
 	OPENSSL_cleanse(sa, sizeof(*sa));
 	free(sa);
@@ -267,7 +271,7 @@ policy_ok(const struct gdoi_p1_policy *p)
 		return 0;
 	return gdoi_cipher_block(p->pp_enc) != 0 && gdoi_cipher_keylen_ok(p->pp_enc, kl) &&
 	    gdoi_hash_len(p->pp_hash) != 0 && gdoi_dh_public_len(p->pp_group) != 0 &&
-	    p->pp_auth == IKE_AUTH_PSK;
+	    (p->pp_auth == IKE_AUTH_PSK || p->pp_auth == IKE_AUTH_RSA_SIG);
 }
 
 static int
@@ -278,12 +282,20 @@ ctx_ok(const struct gdoi_p1_ctx *ctx)
 	if (ctx == NULL || ctx->x_policy == NULL || ctx->x_npolicy == 0 ||
 	    ctx->x_npolicy > GDOI_P1_MAX_POLICY)
 		return 0;
-	for (i = 0; i < ctx->x_npolicy; i++)
+	for (i = 0; i < ctx->x_npolicy; i++) {
 		if (!policy_ok(&ctx->x_policy[i]))
 			return 0;
-	if (ctx->x_local_id.id_type == 0 ||
-	    gdoi_id_check(ctx->x_local_id.id_type, &ctx->x_local_id.id_data) ||
-	    ctx->x_local_id.id_data.len > 512)
+		/* RSA signatures need our key and certificate and a trust store. */
+		if (ctx->x_policy[i].pp_auth == IKE_AUTH_RSA_SIG &&
+		    (ctx->x_key == NULL || ctx->x_cert == NULL || ctx->x_ca == NULL ||
+		    EVP_PKEY_get_base_id(ctx->x_key) != EVP_PKEY_RSA))
+			return 0;
+	}
+	if (ctx->x_local_id.id_type == 0)
+		return ctx->x_cert != NULL &&
+		    (ctx->x_doi == 0 || ctx->x_doi == GDOI_DOI_IPSEC || ctx->x_doi == GDOI_DOI_GDOI);
+	if (gdoi_id_check(ctx->x_local_id.id_type, &ctx->x_local_id.id_data) ||
+	    ctx->x_local_id.id_data.len > P1_ID_MAX)
 		return 0;
 	return ctx->x_doi == 0 || ctx->x_doi == GDOI_DOI_IPSEC || ctx->x_doi == GDOI_DOI_GDOI;
 }
@@ -405,8 +417,9 @@ choose(const struct gdoi_p1_ctx *ctx, const struct gdoi_p1sa *sa, size_t *pi, si
 				if (!p1_xform_same(&got, mine, 0) || !policy_ok(mine))
 					continue;
 				*xf = got;
-				xf->pp_life_s = p1_life(&got) < p1_life(mine) ? p1_life(&got) :
-				    p1_life(mine);
+				/* No lifetime given (absent or 0): ours applies. */
+				xf->pp_life_s = got.pp_life_s == 0 ? p1_life(mine) :
+				    p1_life(&got) < p1_life(mine) ? p1_life(&got) : p1_life(mine);
 				*pi = i;
 				*ti = j;
 				return GDOI_OK;
@@ -618,7 +631,7 @@ in_msg2(struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint64_t now, struct gd
 	    p1_xform_parse(&rsa->sa_p[0].p_t[0], &got) != 0)
 		return fail(sa, out, N_NO_PROPOSAL_CHOSEN, 1, GDOI_E_INVAL);
 	for (i = 0; i < sa->sa_ctx->x_npolicy && hit == NULL; i++)
-		if (p1_xform_same(&got, &sa->sa_ctx->x_policy[i], 1))
+		if (p1_xform_same(&got, &sa->sa_ctx->x_policy[i], got.pp_life_s != 0))
 			hit = &sa->sa_ctx->x_policy[i];
 	if (hit == NULL)
 		return fail(sa, out, N_NO_PROPOSAL_CHOSEN, 1, GDOI_E_INVAL);
@@ -671,63 +684,46 @@ in_msg3(struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint64_t now, struct gd
 	return GDOI_OK;
 }
 
-/* Our ID payload and its body (IDii_b / IDir_b) in buf (>= 4 + 512). */
-static void
-local_id(const struct gdoi_p1_sa *sa, struct gdoi_payload *pl, uint8_t *buf,
-    struct gdoi_bytes *body)
-{
-	const struct gdoi_id *id = &sa->sa_ctx->x_local_id;
-
-	memset(pl, 0, sizeof(*pl));
-	pl->pl_type = ISAKMP_PL_ID;
-	pl->pl_u.id = *id;
-	buf[0] = id->id_type;
-	buf[1] = id->id_proto;
-	gdoi_put16(buf + 2, id->id_port);
-	memcpy(buf + 4, id->id_data.ptr, id->id_data.len);
-	body->ptr = buf;
-	body->len = 4 + id->id_data.len;
-}
-
-/* Messages 5 and 6: HDR*, ID, HASH_I / HASH_R, continuing sa_iv. */
+/* Messages 5 and 6: HDR*, ID, HASH or CERT, SIG; continuing sa_iv. */
 static int
 send_auth(struct gdoi_p1_sa *sa, struct gdoi_p1_out *out)
 {
-	uint8_t idbuf[4 + 512], h[GDOI_HASH_MAX];
-	struct gdoi_payload pl[2];
+	uint8_t idbuf[4 + P1_ID_MAX];
+	struct gdoi_payload pl[3];
+	struct p1_authbuf ab;
 	struct gdoi_bytes idb;
-	size_t hlen = 0;
+	size_t n = 0;
 	int err;
 
-	local_id(sa, &pl[0], idbuf, &idb);
-	if ((err = p1_auth_hash(sa, sa->sa_initiator, &idb, h, &hlen)) != 0)
+	if ((err = p1_local_id(sa, &pl[0], idbuf, sizeof(idbuf), &idb)) != 0)
 		return err;
-	memset(&pl[1], 0, sizeof(pl[1]));
-	pl[1].pl_type = ISAKMP_PL_HASH;
-	pl[1].pl_u.data.ptr = h;
-	pl[1].pl_u.data.len = hlen;
-	/* Signature methods add [CERT,] SIG here instead of HASH. */
-	return p1_send_enc(sa, ISAKMP_EX_MAIN, 0, sa->sa_iv, pl, 2, out, 1);
+	if ((err = p1_auth_build(sa, &idb, &ab, &pl[1], &n)) == 0)
+		err = p1_send_enc(sa, ISAKMP_EX_MAIN, 0, sa->sa_iv, pl, 1 + n, out, 1);
+	p1_authbuf_free(&ab);
+	return err;
 }
 
 /*
- * Messages 5 and 6 in: decrypt from sa_iv, find ID and HASH, check the
- * peer's HASH in constant time.  0 on success (sa_iv then continues the
- * chain and the peer's identity is kept), GDOI_E_LENGTH for a ciphertext
- * that is not whole blocks (dropped by the caller), anything else refuses.
+ * Messages 5 and 6 in: decrypt from sa_iv, find ID and the authentication
+ * payloads, check them (p1_auth_verify).  0 on success (sa_iv then
+ * continues the chain and the peer's identity is kept), GDOI_E_LENGTH for
+ * a ciphertext that is not whole blocks (dropped by the caller); anything
+ * else refuses with *notify.
  */
 static int
-check_auth(struct gdoi_p1_sa *sa, const struct gdoi_msg *m)
+check_auth(struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint16_t *notify)
 {
-	uint8_t iv[GDOI_CIPHER_BLOCK_MAX], want[GDOI_HASH_MAX];
-	const struct gdoi_payload *idp = NULL, *hp = NULL;
+	uint8_t iv[GDOI_CIPHER_BLOCK_MAX];
+	const struct gdoi_payload *idp = NULL;
 	struct gdoi_payload *pl = NULL;
 	struct gdoi_arena *a = NULL;
-	struct gdoi_bytes idb;
 	uint8_t *plain = NULL;
-	size_t plainlen = 0, npl = 0, i, wlen = 0;
+	size_t plainlen = 0, npl = 0, i;
+	X509 *cert = NULL;
+	int psk = sa->sa_xf.pp_auth == IKE_AUTH_PSK;
 	int err;
 
+	*notify = N_INVALID_HASH_INFORMATION;
 	memcpy(iv, sa->sa_iv, sa->sa_blk);
 	if ((err = p1_decrypt(sa, m, iv, &plain, &plainlen)) != 0)
 		return err;
@@ -738,33 +734,26 @@ check_auth(struct gdoi_p1_sa *sa, const struct gdoi_msg *m)
 	err = gdoi_chain_decode(GDOI_CTX_PHASE1, m->m_hdr.h_np, plain, plainlen,
 	    ISAKMP_HDR_LEN, 1, a, &pl, &npl, NULL, NULL);
 	if (err) {
+		/* Pre-shared keys: a wrong key makes random plaintext. */
+		if (!psk)
+			*notify = N_PAYLOAD_MALFORMED;
 		err = GDOI_E_INVAL;
 		goto done;
 	}
-	for (i = 0; i < npl; i++) {
-		if (pl[i].pl_type == ISAKMP_PL_ID && idp == NULL)
-			idp = &pl[i];
-		else if (pl[i].pl_type == ISAKMP_PL_HASH && hp == NULL)
-			hp = &pl[i];
-	}
 	err = GDOI_E_INVAL;
-	if (idp == NULL || hp == NULL)
-		goto done;
-	idb.ptr = idp->pl_raw.ptr + ISAKMP_GEN_HDR_LEN;
-	idb.len = idp->pl_raw.len - ISAKMP_GEN_HDR_LEN;
-	switch (sa->sa_xf.pp_auth) {
-	case IKE_AUTH_PSK:
-		if (p1_auth_hash(sa, !sa->sa_initiator, &idb, want, &wlen) != 0)
-			goto done;
-		if (hp->pl_u.data.len != wlen || !gdoi_ct_equal(want, hp->pl_u.data.ptr, wlen))
-			goto done;
-		break;
-	default:
-		/* Signature methods verify SIG over HASH_I / HASH_R here. */
+	for (i = 0; i < npl && idp == NULL; i++)
+		if (pl[i].pl_type == ISAKMP_PL_ID)
+			idp = &pl[i];
+	if (idp == NULL) {
+		if (!psk)
+			*notify = N_PAYLOAD_MALFORMED;
 		goto done;
 	}
+	if ((*notify = p1_auth_verify(sa, pl, npl, idp, &cert)) != 0)
+		goto done;
 	free(sa->sa_peer_idbuf);
 	if ((sa->sa_peer_idbuf = malloc(idp->pl_u.id.id_data.len + 1)) == NULL) {
+		X509_free(cert);
 		err = GDOI_E_NOMEM;
 		goto done;
 	}
@@ -772,10 +761,11 @@ check_auth(struct gdoi_p1_sa *sa, const struct gdoi_msg *m)
 	sa->sa_peer_id = idp->pl_u.id;
 	sa->sa_peer_id.id_data.ptr = sa->sa_peer_idbuf;
 	sa->sa_have_peer_id = 1;
+	X509_free(sa->sa_peer_cert);
+	sa->sa_peer_cert = cert;
 	memcpy(sa->sa_iv, iv, sa->sa_blk);
 	err = GDOI_OK;
 done:
-	OPENSSL_cleanse(want, sizeof(want));
 	gdoi_arena_free(a);
 	if (plain) {
 		OPENSSL_cleanse(plain, plainlen);
@@ -812,14 +802,15 @@ in_msg4(struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint64_t now, struct gd
 static int
 in_msg5(struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint64_t now, struct gdoi_p1_out *out)
 {
+	uint16_t n = 0;
 	int err;
 
 	if (!(m->m_hdr.h_flags & ISAKMP_FLAG_E))
 		return GDOI_E_ENCRYPTED;	/* must be encrypted: drop */
-	if ((err = check_auth(sa, m)) == GDOI_E_LENGTH)
+	if ((err = check_auth(sa, m, &n)) == GDOI_E_LENGTH)
 		return err;
 	if (err)
-		return fail(sa, out, N_INVALID_HASH_INFORMATION, 1, err);
+		return fail(sa, out, n, 1, err);
 	if ((err = send_auth(sa, out)) != 0)
 		return fail(sa, out, 0, 0, err);
 	established(sa, now, out);
@@ -830,14 +821,15 @@ in_msg5(struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint64_t now, struct gd
 static int
 in_msg6(struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint64_t now, struct gdoi_p1_out *out)
 {
+	uint16_t n = 0;
 	int err;
 
 	if (!(m->m_hdr.h_flags & ISAKMP_FLAG_E))
 		return GDOI_E_ENCRYPTED;
-	if ((err = check_auth(sa, m)) == GDOI_E_LENGTH)
+	if ((err = check_auth(sa, m, &n)) == GDOI_E_LENGTH)
 		return err;
 	if (err)
-		return fail(sa, out, N_INVALID_HASH_INFORMATION, 1, err);
+		return fail(sa, out, n, 1, err);
 	established(sa, now, out);
 	return GDOI_OK;
 }
@@ -1303,6 +1295,12 @@ gdoi_p1_peer(const struct gdoi_p1_sa *sa)
 	return &sa->sa_peer;
 }
 
+X509 *
+gdoi_p1_peer_cert(const struct gdoi_p1_sa *sa)
+{
+	return sa->sa_peer_cert;
+}
+
 uint64_t
 gdoi_p1_expiry(const struct gdoi_p1_sa *sa)
 {
@@ -1332,4 +1330,90 @@ gdoi_p1_keylog_line(const struct gdoi_p1_sa *sa, char *buf, size_t cap)
 	buf[o++] = '\n';
 	buf[o] = '\0';
 	return (int)o;
+}
+
+/* ------------------------------------------------------------------ */
+/* Credentials for RSA signatures                                       */
+
+static int
+cred_err(char *err, size_t cap, const char *what, const char *file)
+{
+	if (err != NULL && cap > 0)
+		(void)snprintf(err, cap, "%s: %s", file ? file : "(null)", what);
+	return GDOI_E_INVAL;
+}
+
+int
+gdoi_p1_ctx_load_certs(struct gdoi_p1_ctx *ctx, const char *key_pem, const char *cert_pem,
+    const char *ca_pem, char *err, size_t errcap)
+{
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	X509_STORE *st = NULL;
+	FILE *f;
+	int rc = GDOI_E_INVAL;
+
+	if (err != NULL && errcap > 0)
+		err[0] = '\0';
+	if (ctx == NULL || key_pem == NULL || cert_pem == NULL || ca_pem == NULL)
+		return cred_err(err, errcap, "missing argument", NULL);
+	if ((f = fopen(key_pem, "r")) == NULL) {
+		rc = cred_err(err, errcap, "cannot open private key file", key_pem);
+		goto done;
+	}
+	key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	if (key == NULL) {
+		rc = cred_err(err, errcap, "no PEM private key (or encrypted)", key_pem);
+		goto done;
+	}
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+		rc = cred_err(err, errcap, "private key is not RSA", key_pem);
+		goto done;
+	}
+	if ((f = fopen(cert_pem, "r")) == NULL) {
+		rc = cred_err(err, errcap, "cannot open certificate file", cert_pem);
+		goto done;
+	}
+	cert = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (cert == NULL) {
+		rc = cred_err(err, errcap, "no PEM certificate", cert_pem);
+		goto done;
+	}
+	if (X509_check_private_key(cert, key) != 1) {
+		rc = cred_err(err, errcap, "certificate does not match the private key",
+		    cert_pem);
+		goto done;
+	}
+	if ((st = X509_STORE_new()) == NULL) {
+		rc = GDOI_E_NOMEM;
+		goto done;
+	}
+	if (X509_STORE_load_file(st, ca_pem) != 1) {
+		rc = cred_err(err, errcap, "cannot load CA certificates (PEM)", ca_pem);
+		goto done;
+	}
+	ctx->x_key = key;
+	ctx->x_cert = cert;
+	ctx->x_ca = st;
+	return GDOI_OK;
+done:
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	X509_STORE_free(st);
+	return rc;
+}
+
+void
+gdoi_p1_ctx_free_certs(struct gdoi_p1_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	EVP_PKEY_free(ctx->x_key);
+	X509_free(ctx->x_cert);
+	X509_STORE_free(ctx->x_ca);
+	ctx->x_key = NULL;
+	ctx->x_cert = NULL;
+	ctx->x_ca = NULL;
 }

@@ -11,6 +11,7 @@
 #define P1_NONCE_LEN 32   /* what we send */
 #define P1_NONCE_MIN 8    /* RFC 2408 3.13 */
 #define P1_NONCE_MAX 256
+#define P1_ID_MAX 1024   /* longest ID data we send */
 
 struct gdoi_p1_sa {
 	struct gdoi_p1_ctx *sa_ctx;       /* borrowed */
@@ -42,6 +43,7 @@ struct gdoi_p1_sa {
 	uint8_t *sa_peer_idbuf;           /* owned copy of the peer's ID data */
 	struct gdoi_id sa_peer_id;
 	int sa_have_peer_id;
+	X509 *sa_peer_cert;               /* verified peer certificate (owned ref) */
 	uint8_t *sa_tx;                   /* last datagram sent (owned) */
 	size_t sa_txlen;
 	uint8_t sa_rx_digest[32];         /* SHA-256 of the last datagram answered */
@@ -71,6 +73,22 @@ int p1_decrypt(const struct gdoi_p1_sa *sa, const struct gdoi_msg *m, uint8_t *i
 int p1_auth_hash(const struct gdoi_p1_sa *sa, int of_initiator, const struct gdoi_bytes *id_b,
     uint8_t *out, size_t *outlen);
 int p1_skeyid(struct gdoi_p1_sa *sa, const uint8_t *gxy, size_t gxylen);
+/* Our ID payload and IDii_b / IDir_b in buf (cap octets). */
+int p1_local_id(const struct gdoi_p1_sa *sa, struct gdoi_payload *pl, uint8_t *buf, size_t cap,
+    struct gdoi_bytes *body);
+/* The authentication payloads of message 5/6 after ID: HASH, or CERT and SIG. */
+struct p1_authbuf {
+	uint8_t ab_hash[GDOI_HASH_MAX];
+	uint8_t *ab_cert;                 /* DER of our certificate (owned) */
+	uint8_t *ab_sig;                  /* signature (owned) */
+	size_t ab_siglen;
+};
+int p1_auth_build(const struct gdoi_p1_sa *sa, const struct gdoi_bytes *id_b,
+    struct p1_authbuf *ab, struct gdoi_payload *pl, size_t *n);
+void p1_authbuf_free(struct p1_authbuf *ab);
+/* Check the peer's message 5/6 payloads (ID at idp): 0 or the notify. */
+uint16_t p1_auth_verify(struct gdoi_p1_sa *sa, const struct gdoi_payload *pl, size_t npl,
+    const struct gdoi_payload *idp, X509 **certp);
 void p1_digest(const uint8_t *msg, size_t len, uint8_t out[32]);
 int p1_store_tx(struct gdoi_p1_sa *sa, const struct gdoi_p1_out *out);
 

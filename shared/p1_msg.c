@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "gdoi/buf.h"
 #include "gdoi/err.h"
@@ -94,7 +98,8 @@ p1_xform_parse(const struct gdoi_transform *t, struct gdoi_p1_policy *o)
 			break;
 		case IKE_ATTR_LIFE_DURATION:
 			if (life_type == IKE_LIFE_SECONDS) {
-				if (v == 0 || v > UINT32_MAX)
+				/* 0 (strongSwan, rekey_time = 0): no lifetime given. */
+				if (v > UINT32_MAX)
 					return -1;
 				o->pp_life_s = (uint32_t)v;
 			} else if (life_type == IKE_LIFE_KILOBYTES) {
@@ -330,7 +335,7 @@ p1_auth_hash(const struct gdoi_p1_sa *sa, int of_initiator, const struct gdoi_by
 /*
  * SKEYID by authentication method, then SKEYID_d/_a/_e, the cipher key and
  * the message 5 IV.  GDOI_E_ID: no pre-shared key for the peer.
- * Signature methods will compute gdoi_skeyid_sig() here.
+ * RSA signatures: SKEYID = prf(Ni_b | Nr_b, g^xy).
  */
 int
 p1_skeyid(struct gdoi_p1_sa *sa, const uint8_t *gxy, size_t gxylen)
@@ -356,6 +361,10 @@ p1_skeyid(struct gdoi_p1_sa *sa, const uint8_t *gxy, size_t gxylen)
 		    sizeof(skeyid), &sklen);
 		OPENSSL_cleanse(psk, sizeof(psk));
 		break;
+	case IKE_AUTH_RSA_SIG:
+		err = gdoi_skeyid_sig(sa->sa_xf.pp_hash, &ni, &nr, &g, skeyid, sizeof(skeyid),
+		    &sklen);
+		break;
 	default:
 		return GDOI_E_INVAL;
 	}
@@ -378,4 +387,320 @@ p1_digest(const uint8_t *msg, size_t len, uint8_t out[32])
 
 	if (gdoi_hash(IKE_HASH_SHA256, &b, 1, out, 32, NULL) != 0)
 		memset(out, 0, 32);
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages 5 and 6: identities, CERT and SIG (RFC 2409 section 5.1)    */
+
+/*
+ * Our ID payload and its body (IDii_b / IDir_b) in buf: x_local_id, or
+ * with type 0 ID_DER_ASN1_DN of our certificate's subject.
+ */
+int
+p1_local_id(const struct gdoi_p1_sa *sa, struct gdoi_payload *pl, uint8_t *buf, size_t cap,
+    struct gdoi_bytes *body)
+{
+	const struct gdoi_id *id = &sa->sa_ctx->x_local_id;
+	size_t dlen;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->pl_type = ISAKMP_PL_ID;
+	if (id->id_type != 0) {
+		if (4 + id->id_data.len > cap)
+			return GDOI_E_TOOBIG;
+		pl->pl_u.id = *id;
+		buf[0] = id->id_type;
+		buf[1] = id->id_proto;
+		gdoi_put16(buf + 2, id->id_port);
+		memcpy(buf + 4, id->id_data.ptr, id->id_data.len);
+		dlen = id->id_data.len;
+	} else {
+		X509_NAME *dn;
+		unsigned char *p = buf + 4;
+		int n;
+
+		if (sa->sa_ctx->x_cert == NULL ||
+		    (dn = X509_get_subject_name(sa->sa_ctx->x_cert)) == NULL)
+			return GDOI_E_INVAL;
+		n = i2d_X509_NAME(dn, NULL);
+		if (n <= 0 || (size_t)n + 4 > cap)
+			return GDOI_E_TOOBIG;
+		if (i2d_X509_NAME(dn, &p) != n)
+			return GDOI_E_INVAL;
+		buf[0] = ID_DER_ASN1_DN;
+		buf[1] = 0;
+		gdoi_put16(buf + 2, 0);
+		dlen = (size_t)n;
+		pl->pl_u.id.id_type = ID_DER_ASN1_DN;
+		pl->pl_u.id.id_data.ptr = buf + 4;
+		pl->pl_u.id.id_data.len = dlen;
+	}
+	body->ptr = buf;
+	body->len = 4 + dlen;
+	return GDOI_OK;
+}
+
+/* RSA PKCS#1 v1.5 (type 1) over the raw hash, no DigestInfo. */
+static int
+rsa_sign_raw(EVP_PKEY *key, const uint8_t *h, size_t hlen, uint8_t **sig, size_t *siglen)
+{
+	EVP_PKEY_CTX *pc;
+	size_t n = 0;
+	uint8_t *s = NULL;
+	int err = GDOI_E_INVAL;
+
+	*sig = NULL;
+	*siglen = 0;
+	if ((pc = EVP_PKEY_CTX_new(key, NULL)) == NULL)
+		return GDOI_E_NOMEM;
+	if (EVP_PKEY_sign_init(pc) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) <= 0 ||
+	    EVP_PKEY_sign(pc, NULL, &n, h, hlen) <= 0 || n == 0)
+		goto done;
+	if ((s = malloc(n)) == NULL) {
+		err = GDOI_E_NOMEM;
+		goto done;
+	}
+	if (EVP_PKEY_sign(pc, s, &n, h, hlen) <= 0) {
+		free(s);
+		goto done;
+	}
+	*sig = s;
+	*siglen = n;
+	err = GDOI_OK;
+done:
+	EVP_PKEY_CTX_free(pc);
+	return err;
+}
+
+static int
+rsa_verify_raw(EVP_PKEY *key, const uint8_t *h, size_t hlen, const uint8_t *sig,
+    size_t siglen)
+{
+	EVP_PKEY_CTX *pc;
+	int ok = 0;
+
+	if ((pc = EVP_PKEY_CTX_new(key, NULL)) == NULL)
+		return 0;
+	if (EVP_PKEY_verify_init(pc) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) > 0 &&
+	    EVP_PKEY_verify(pc, sig, siglen, h, hlen) == 1)
+		ok = 1;
+	EVP_PKEY_CTX_free(pc);
+	return ok;
+}
+
+void
+p1_authbuf_free(struct p1_authbuf *ab)
+{
+	OPENSSL_cleanse(ab->ab_hash, sizeof(ab->ab_hash));
+	OPENSSL_free(ab->ab_cert);
+	if (ab->ab_sig) {
+		OPENSSL_cleanse(ab->ab_sig, ab->ab_siglen);
+		free(ab->ab_sig);
+	}
+	memset(ab, 0, sizeof(*ab));
+}
+
+/*
+ * The payloads that follow our ID in message 5/6 into pl (room for 2),
+ * *n set: HASH_I/HASH_R for pre-shared keys, CERT and SIG for RSA.
+ */
+int
+p1_auth_build(const struct gdoi_p1_sa *sa, const struct gdoi_bytes *id_b,
+    struct p1_authbuf *ab, struct gdoi_payload *pl, size_t *n)
+{
+	size_t hlen = 0;
+	int err, clen;
+
+	memset(ab, 0, sizeof(*ab));
+	*n = 0;
+	if ((err = p1_auth_hash(sa, sa->sa_initiator, id_b, ab->ab_hash, &hlen)) != 0)
+		return err;
+	memset(pl, 0, 2 * sizeof(*pl));
+	switch (sa->sa_xf.pp_auth) {
+	case IKE_AUTH_PSK:
+		pl[0].pl_type = ISAKMP_PL_HASH;
+		pl[0].pl_u.data.ptr = ab->ab_hash;
+		pl[0].pl_u.data.len = hlen;
+		*n = 1;
+		return GDOI_OK;
+	case IKE_AUTH_RSA_SIG:
+		if (sa->sa_ctx->x_key == NULL || sa->sa_ctx->x_cert == NULL)
+			return GDOI_E_INVAL;
+		if ((clen = i2d_X509(sa->sa_ctx->x_cert, &ab->ab_cert)) <= 0)
+			return GDOI_E_INVAL;
+		if ((err = rsa_sign_raw(sa->sa_ctx->x_key, ab->ab_hash, hlen, &ab->ab_sig,
+		    &ab->ab_siglen)) != 0)
+			return err;
+		pl[0].pl_type = ISAKMP_PL_CERT;
+		pl[0].pl_u.cert.c_enc = CERT_X509_SIG;
+		pl[0].pl_u.cert.c_data.ptr = ab->ab_cert;
+		pl[0].pl_u.cert.c_data.len = (size_t)clen;
+		pl[1].pl_type = ISAKMP_PL_SIG;
+		pl[1].pl_u.data.ptr = ab->ab_sig;
+		pl[1].pl_u.data.len = ab->ab_siglen;
+		*n = 2;
+		return GDOI_OK;
+	default:
+		return GDOI_E_INVAL;
+	}
+}
+
+/* Does the peer's certificate carry the identity of its ID payload? */
+static int
+id_matches_cert(const struct gdoi_id *id, X509 *cert)
+{
+	const unsigned char *p = id->id_data.ptr;
+	X509_NAME *dn;
+	char *name;
+	int ok = 0;
+
+	switch (id->id_type) {
+	case ID_DER_ASN1_DN:
+		if (id->id_data.len == 0 || id->id_data.len > 0x10000)
+			return 0;
+		if ((dn = d2i_X509_NAME(NULL, &p, (long)id->id_data.len)) == NULL)
+			return 0;
+		ok = p == id->id_data.ptr + id->id_data.len &&
+		    X509_NAME_cmp(dn, X509_get_subject_name(cert)) == 0;
+		X509_NAME_free(dn);
+		return ok;
+	case ID_IPV4_ADDR:
+		return id->id_data.len == 4 && X509_check_ip(cert, p, 4, 0) == 1;
+	case ID_IPV6_ADDR:
+		return id->id_data.len == 16 && X509_check_ip(cert, p, 16, 0) == 1;
+	case ID_FQDN:
+	case ID_USER_FQDN:
+		if (id->id_data.len == 0 || id->id_data.len > 255 ||
+		    memchr(p, 0, id->id_data.len) != NULL)
+			return 0;
+		if ((name = malloc(id->id_data.len + 1)) == NULL)
+			return 0;
+		memcpy(name, p, id->id_data.len);
+		name[id->id_data.len] = '\0';
+		if (id->id_type == ID_FQDN)
+			ok = X509_check_host(cert, name, id->id_data.len,
+			    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+			    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
+		else
+			ok = X509_check_email(cert, name, id->id_data.len,
+			    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT) == 1;
+		free(name);
+		return ok;
+	default:
+		return 0;
+	}
+}
+
+/* Verify cert (with untrusted intermediates) against store, now. */
+static int
+cert_trusted(X509_STORE *store, X509 *cert, STACK_OF(X509) *chain)
+{
+	X509_STORE_CTX *sc;
+	int ok = 0;
+
+	if (store == NULL || (sc = X509_STORE_CTX_new()) == NULL)
+		return 0;
+	if (X509_STORE_CTX_init(sc, store, cert, chain) == 1)
+		ok = X509_verify_cert(sc) == 1;
+	X509_STORE_CTX_free(sc);
+	return ok;
+}
+
+/*
+ * The peer's authentication payloads of message 5/6 (idp: its ID).  0 on
+ * success (*certp: the verified certificate for RSA, a new reference),
+ * else the notify that refuses them (see the table in p1.h).
+ */
+uint16_t
+p1_auth_verify(struct gdoi_p1_sa *sa, const struct gdoi_payload *pl, size_t npl,
+    const struct gdoi_payload *idp, X509 **certp)
+{
+	const struct gdoi_payload *hp = NULL, *sp = NULL, *cp = NULL;
+	STACK_OF(X509) *chain = NULL;
+	struct gdoi_bytes idb;
+	uint8_t want[GDOI_HASH_MAX];
+	size_t i, wlen = 0, ncert = 0;
+	X509 *cert = NULL;
+	EVP_PKEY *pub;
+	uint16_t n;
+
+	*certp = NULL;
+	idb.ptr = idp->pl_raw.ptr + ISAKMP_GEN_HDR_LEN;
+	idb.len = idp->pl_raw.len - ISAKMP_GEN_HDR_LEN;
+	for (i = 0; i < npl; i++) {
+		if (pl[i].pl_type == ISAKMP_PL_HASH && hp == NULL)
+			hp = &pl[i];
+		else if (pl[i].pl_type == ISAKMP_PL_SIG && sp == NULL)
+			sp = &pl[i];
+		else if (pl[i].pl_type == ISAKMP_PL_CERT) {
+			ncert++;
+			if (pl[i].pl_u.cert.c_enc == CERT_X509_SIG && cp == NULL)
+				cp = &pl[i];
+		}
+	}
+	if (sa->sa_xf.pp_auth == IKE_AUTH_PSK) {
+		n = N_INVALID_HASH_INFORMATION;
+		if (hp != NULL && p1_auth_hash(sa, !sa->sa_initiator, &idb, want, &wlen) == 0 &&
+		    hp->pl_u.data.len == wlen && gdoi_ct_equal(want, hp->pl_u.data.ptr, wlen))
+			n = 0;
+		OPENSSL_cleanse(want, sizeof(want));
+		return n;
+	}
+	if (sa->sa_xf.pp_auth != IKE_AUTH_RSA_SIG)
+		return N_AUTHENTICATION_FAILED;
+	if (sp == NULL)
+		return N_PAYLOAD_MALFORMED;
+	if (cp == NULL)
+		return ncert ? N_CERT_TYPE_UNSUPPORTED : N_AUTHENTICATION_FAILED;
+	{
+		const unsigned char *p = cp->pl_u.cert.c_data.ptr;
+
+		cert = d2i_X509(NULL, &p, (long)cp->pl_u.cert.c_data.len);
+		if (cert == NULL || p != cp->pl_u.cert.c_data.ptr + cp->pl_u.cert.c_data.len) {
+			n = N_INVALID_CERTIFICATE;
+			goto done;
+		}
+	}
+	/* Further X.509 CERTs: untrusted intermediates for the chain. */
+	if ((chain = sk_X509_new_null()) == NULL) {
+		n = N_AUTHENTICATION_FAILED;
+		goto done;
+	}
+	for (i = 0; i < npl; i++) {
+		const unsigned char *p;
+		X509 *x;
+
+		if (&pl[i] == cp || pl[i].pl_type != ISAKMP_PL_CERT ||
+		    pl[i].pl_u.cert.c_enc != CERT_X509_SIG)
+			continue;
+		p = pl[i].pl_u.cert.c_data.ptr;
+		if ((x = d2i_X509(NULL, &p, (long)pl[i].pl_u.cert.c_data.len)) == NULL)
+			continue;
+		if (!sk_X509_push(chain, x))
+			X509_free(x);
+	}
+	pub = X509_get0_pubkey(cert);
+	if (pub == NULL || EVP_PKEY_get_base_id(pub) != EVP_PKEY_RSA ||
+	    !cert_trusted(sa->sa_ctx->x_ca, cert, chain)) {
+		n = N_INVALID_CERTIFICATE;
+		goto done;
+	}
+	if (!id_matches_cert(&idp->pl_u.id, cert)) {
+		n = N_INVALID_ID_INFORMATION;
+		goto done;
+	}
+	n = N_INVALID_SIGNATURE;
+	if (p1_auth_hash(sa, !sa->sa_initiator, &idb, want, &wlen) == 0 &&
+	    rsa_verify_raw(pub, want, wlen, sp->pl_u.data.ptr, sp->pl_u.data.len))
+		n = 0;
+done:
+	OPENSSL_cleanse(want, sizeof(want));
+	sk_X509_pop_free(chain, X509_free);
+	if (n == 0)
+		*certp = cert;
+	else
+		X509_free(cert);
+	return n;
 }

@@ -1,6 +1,7 @@
 /*
- * IKEv1 Phase 1: Main Mode (RFC 2409 section 5) with pre-shared keys, and
- * the Informational exchange under an established Phase 1 SA.
+ * IKEv1 Phase 1: Main Mode (RFC 2409 section 5) with pre-shared keys or
+ * RSA signatures, and the Informational exchange under an established
+ * Phase 1 SA.
  *
  * Pure logic: nothing here opens a socket, reads a clock or arms a timer.
  * The caller feeds datagrams (gdoi_p1_input), the time in milliseconds of
@@ -12,8 +13,8 @@
  *                     <-  2 HDR, SA          gdoi_p1_input ...
  *                     ->  3 HDR, KE, Ni
  *                     <-  4 HDR, KE, Nr
- *                     ->  5 HDR*, IDii, HASH_I
- *                     <-  6 HDR*, IDir, HASH_R
+ *                     ->  5 HDR*, IDii, HASH_I    (RSA: IDii, CERT, SIG_I)
+ *                     <-  6 HDR*, IDir, HASH_R    (RSA: IDir, CERT, SIG_R)
  *
  * Negotiation.  The initiator offers one proposal (PROTO_ISAKMP) holding one
  * KEY_IKE transform per policy entry, in policy order.  The responder walks
@@ -27,16 +28,39 @@
  * what it proposed (the responder echoes it), the responder uses the
  * smaller of the proposal and its policy entry (RFC 2409 leaves this to
  * local policy; we never keep an SA longer than our own policy says).
- * Absent lifetime: 28800 s.
+ * A policy entry without lifetime: 28800 s (see Lifetimes below for a
+ * transform without one).
  *
  * Authentication: pre-shared keys.  Main Mode encrypts the identities, so
  * the responder must pick the key before it sees IDii: the PSK callback is
  * keyed by the peer address (struct gdoi_p1_peer); the identity the peer
  * then claims is available through gdoi_p1_peer_id() for authorisation.
- * Signature methods (RSA, ECDSA) are accepted by the policy type but not
- * implemented yet: the three places that depend on the method (SKEYID,
- * the authentication payloads of messages 5/6, their verification) each
- * switch on sa's method in p1_msg.c and return GDOI_E_INVAL for the others.
+ *
+ * Authentication: RSA signatures (IKE_AUTH_RSA_SIG, RFC 2409 section 5.1).
+ * SKEYID = prf(Ni_b | Nr_b, g^xy).  Messages 5/6 are HDR*, ID, CERT, SIG:
+ * CERT holds our certificate (encoding 4, X.509 Certificate - Signature,
+ * DER), SIG the RSA PKCS#1 v1.5 type 1 signature of HASH_I / HASH_R
+ * itself (no DigestInfo, as IKEv1 implementations do).  Our ID is
+ * x_local_id, or, when its type is 0, ID_DER_ASN1_DN with the subject of
+ * x_cert.  The peer must send its end-entity certificate in the first
+ * X.509 CERT payload (further X.509 CERTs are taken as untrusted
+ * intermediates); it must verify against x_ca with X509_verify_cert() at
+ * the current wall-clock time (the one place this module reads a clock;
+ * no CRL or OCSP check yet), carry an RSA key, and match the ID payload:
+ * ID_DER_ASN1_DN equal to its subject (X509_NAME_cmp), ID_IPV4_ADDR /
+ * ID_IPV6_ADDR equal to a subjectAltName iPAddress, ID_FQDN to a
+ * subjectAltName dNSName, ID_USER_FQDN to an rfc822Name (the subject CN is
+ * never used); any other ID type does not match.  The verified
+ * certificate is available through gdoi_p1_peer_cert().  No CR payload is
+ * sent: a peer that sends its certificate only when asked (strongSwan's
+ * send_cert = ifasked) must be told to always send it.  DSS and ECDSA
+ * methods are refused by the policy check.
+ *
+ * Lifetimes: a Seconds duration of 0 in the peer's transform (strongSwan
+ * sends it with rekey_time = 0) is taken as no lifetime given, the same
+ * as an absent one: the responder then applies its own policy entry's
+ * lifetime, and an initiator accepts it in message 2 as the echo of its
+ * offer.
  *
  * Refusals and their notifies (sent unencrypted, M-ID 0, as RFC 2409
  * section 5.7 allows before the keys are up; the SA then reports FAILED):
@@ -48,8 +72,21 @@
  *   KE of the wrong length or invalid value
  *   (MODP y <= 1 or >= p-1, point not on the
  *   curve)                                     INVALID-KEY-INFORMATION (17)
- *   message 5/6 does not authenticate          INVALID-HASH-INFORMATION (23)
+ *   message 5/6 does not authenticate (PSK)    INVALID-HASH-INFORMATION (23)
  *   no pre-shared key for the peer             AUTHENTICATION-FAILED (24)
+ * With RSA signatures, message 5/6 refusals are finer (RFC 2408 5.x):
+ *   body not a payload chain, ID or SIG absent PAYLOAD-MALFORMED (16)
+ *   no X.509 CERT payload (we keep no
+ *   certificates of peers)                     AUTHENTICATION-FAILED (24)
+ *   CERT of another encoding only              CERT-TYPE-UNSUPPORTED (21)
+ *   certificate unparsable, not verifying
+ *   against x_ca (unknown CA, expired, not yet
+ *   valid, bad CA signature) or not RSA        INVALID-CERTIFICATE (20)
+ *   ID does not match the certificate          INVALID-ID-INFORMATION (18)
+ *   SIG does not verify with its key           INVALID-SIGNATURE (25)
+ * RFC 2408 section 5.5 says a certificate that is not valid gets
+ * INVALID-CERTIFICATE; AUTHENTICATION-FAILED is kept for the case where no
+ * verifiable evidence was sent at all.
  * Message 5/6 uses INVALID-HASH-INFORMATION, per RFC 2408 section 5.11
  * (the HASH payload check): whether the decrypted body is not a valid
  * ID + HASH chain or HASH_I/HASH_R differs, the cause is the same (with a
@@ -94,7 +131,9 @@
  * cached reply (event DUPLICATE), without touching any state.
  *
  * Ownership: the context, policy and PSK callback are the caller's and
- * must outlive every SA made with them.  An SA is owned by the caller and
+ * must outlive every SA made with them.  So are x_key, x_cert and x_ca
+ * (gdoi_p1_ctx_load_certs() fills them, gdoi_p1_ctx_free_certs() frees
+ * them); this module only borrows them.  An SA is owned by the caller and
  * freed with gdoi_p1_sa_free(), which wipes its secrets.
  */
 #ifndef GDOI_P1_H
@@ -102,6 +141,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <openssl/types.h>
 
 #include "gdoi/crypto.h"
 #include "gdoi/payload.h"
@@ -111,7 +152,7 @@ struct gdoi_p1_policy {
 	uint16_t pp_enc;     /**< IKE_ENC_AES_CBC or IKE_ENC_3DES_CBC */
 	uint16_t pp_keylen;  /**< key bits: 128/192/256 for AES, 0 (or 192) for 3DES */
 	uint16_t pp_hash;    /**< IKE_HASH_SHA1, _SHA256, _SHA384, _SHA512 */
-	uint16_t pp_auth;    /**< IKE_AUTH_PSK (others: not yet) */
+	uint16_t pp_auth;    /**< IKE_AUTH_PSK or IKE_AUTH_RSA_SIG */
 	uint16_t pp_group;   /**< 14, 15, 19, 20, 21 */
 	uint32_t pp_life_s;  /**< lifetime in seconds; 0 means 28800 */
 };
@@ -119,7 +160,7 @@ struct gdoi_p1_policy {
 /** Upper bound on the policy list (bounds message 1). */
 #define GDOI_P1_MAX_POLICY 32
 /** Largest datagram this module builds. */
-#define GDOI_P1_MSG_MAX 2048
+#define GDOI_P1_MSG_MAX 4096
 /** Default lifetime (RFC 2407 4.5 suggests 8 hours for the ISAKMP SA). */
 #define GDOI_P1_LIFE_DEFAULT 28800
 
@@ -175,14 +216,34 @@ struct gdoi_p1_ctx {
 	gdoi_p1_psk_fn x_psk;
 	void *x_psk_arg;
 	/** Our identity in messages 5/6: ID_IPV4_ADDR (the local address) by
-	 *  default, or ID_FQDN / ID_USER_FQDN / ID_KEY_ID.  Data borrowed. */
+	 *  default, or ID_FQDN / ID_USER_FQDN / ID_KEY_ID.  Data borrowed.
+	 *  Type 0 (only with x_cert): ID_DER_ASN1_DN of x_cert's subject. */
 	struct gdoi_id x_local_id;
+	/** RSA signatures (needed when a policy entry uses them): our private
+	 *  key, our certificate (sent in CERT) and the CAs we trust.  All
+	 *  borrowed: the caller owns them. */
+	EVP_PKEY *x_key;
+	X509 *x_cert;
+	X509_STORE *x_ca;
 	uint32_t x_doi;        /**< DOI of the SA we propose: 1 or 2 [0 = 2] */
 	uint8_t x_cookie_secret[32]; /**< responder cookie secret (random) */
 	unsigned x_halfopen_max;     /**< bound on half-open responder SAs [0 = 256] */
 	unsigned x_halfopen;         /**< current count (maintained here) */
 	struct gdoi_p1_rtx x_rtx;
 };
+
+/**
+ * Load our RSA private key and certificate (PEM files) and a trust store
+ * from a PEM file of CA certificates into ctx->x_key, x_cert and x_ca.
+ * Checks that the key is RSA and belongs to the certificate.  Returns 0,
+ * or GDOI_E_INVAL with ctx untouched; when err is not NULL it gets a
+ * message naming the file and the cause (errcap octets, NUL-terminated).
+ * The caller owns the results: gdoi_p1_ctx_free_certs().
+ */
+int gdoi_p1_ctx_load_certs(struct gdoi_p1_ctx *ctx, const char *key_pem, const char *cert_pem,
+    const char *ca_pem, char *err, size_t errcap);
+/** Free and clear x_key, x_cert and x_ca. */
+void gdoi_p1_ctx_free_certs(struct gdoi_p1_ctx *ctx);
 
 /** States.  I1..I3: initiator waiting for message 2, 4, 6; R1, R2:
  *  responder waiting for message 3, 5. */
@@ -339,6 +400,8 @@ int gdoi_p1_p2_iv(const struct gdoi_p1_sa *sa, uint32_t msgid, uint8_t *iv, size
 /** The identity the peer sent in message 5/6 (NULL before). */
 const struct gdoi_id *gdoi_p1_peer_id(const struct gdoi_p1_sa *sa);
 const struct gdoi_p1_peer *gdoi_p1_peer(const struct gdoi_p1_sa *sa);
+/** The peer's verified certificate (RSA signatures), else NULL. */
+X509 *gdoi_p1_peer_cert(const struct gdoi_p1_sa *sa);
 /** Expiry time (ms of the caller's clock), 0 until ESTABLISHED. */
 uint64_t gdoi_p1_expiry(const struct gdoi_p1_sa *sa);
 

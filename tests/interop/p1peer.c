@@ -1,10 +1,16 @@
 /*
- * p1peer: one IKEv1 Main Mode (pre-shared key) exchange over a real UDP
- * socket, driven by libgdoi's Phase 1 state machine.  Used by
- * strongswan_check.sh to talk to charon.
+ * p1peer: one IKEv1 Main Mode exchange (pre-shared key or RSA signatures)
+ * over a real UDP socket, driven by libgdoi's Phase 1 state machine.  Used
+ * by strongswan_check.sh to talk to charon.
  *
  *   p1peer -r initiator|responder -l LOCALADDR[:PORT] [-p PEERADDR[:PORT]]
- *          -k PSK -t TRANSFORMS [-K KEYLOG] [-T TIMEOUT_S]
+ *          [-a psk|rsa] -k PSK | --key KEY.pem --cert CERT.pem --ca CA.pem
+ *          -t TRANSFORMS [-K KEYLOG] [-T TIMEOUT_S]
+ *
+ * -a psk (the default) needs -k; -a rsa needs --key (RSA private key),
+ * --cert (our certificate, sent in CERT) and --ca (the CAs that the
+ * peer's certificate must verify against), all PEM; our identity is then
+ * ID_DER_ASN1_DN of our certificate's subject.
  *
  * TRANSFORMS is a comma list of ENC-HASH-GROUP triples, e.g.
  * aes256-sha256-modp2048,aes128-sha1-ecp256 (ENC: aes128, aes192, aes256,
@@ -14,18 +20,20 @@
  *
  * The initiator needs -p.  The responder answers the first message 1 it
  * receives (from any address; the PSK is offered to every peer) and then
- * follows that one SA.  The SA proposes DOI 1 (IPsec), our identity is
- * ID_IPV4_ADDR (or ID_IPV6_ADDR) of the local address.
+ * follows that one SA.  The SA proposes DOI 1 (IPsec); with a PSK our
+ * identity is ID_IPV4_ADDR (or ID_IPV6_ADDR) of the local address.
  *
  * Output and exit status:
  *   ESTABLISHED <transform>   exit 0
  *   FAILED <notify name>      exit 1 (usage and system errors: exit 1 too)
  *   TIMEOUT                   exit 2 (-T seconds passed, or the library
  *                             gave up retransmitting)
- * -K appends the Wireshark IKEv1 decryption table line of the SA.
+ * -K appends the Wireshark IKEv1 decryption table line of the SA to the key
+ * log (gdoi/keylog.h); without -K, $GDOI_KEYLOG names it; with neither, none.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -38,6 +46,8 @@
 
 #include <openssl/rand.h>
 
+#include "gdoi/err.h"
+#include "gdoi/keylog.h"
 #include "gdoi/names.h"
 #include "gdoi/p1.h"
 #include "gdoi/wire.h"
@@ -61,7 +71,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s -r initiator|responder -l LOCALADDR[:PORT] [-p PEERADDR[:PORT]]\n"
-	    "       -k PSK -t TRANSFORMS [-K KEYLOG] [-T TIMEOUT_S]\n"
+	    "       [-a psk|rsa] -k PSK | --key KEY.pem --cert CERT.pem --ca CA.pem\n"
+	    "       -t TRANSFORMS [-K KEYLOG] [-T TIMEOUT_S]\n"
 	    "TRANSFORMS: comma list of ENC-HASH-GROUP, e.g. aes256-sha256-modp2048\n",
 	    prog);
 	exit(EX_FAIL);
@@ -289,38 +300,34 @@ send_out(int fd, const struct endpoint *to, const struct gdoi_p1_out *out)
 		fprintf(stderr, "%s: sendto: %s\n", prog, strerror(errno));
 }
 
+/* The key log: -K PATH, else $GDOI_KEYLOG, else off (gdoi/keylog.h). */
+static struct gdoi_keylog *keylog_file;
+
 static void
-write_keylog(const char *path, const struct gdoi_p1_sa *sa)
+write_keylog(const struct gdoi_p1_sa *sa)
 {
 	char line[GDOI_P1_MSG_MAX];
-	int n = gdoi_p1_keylog_line(sa, line, sizeof(line));
-	FILE *f;
+	int n;
 
-	if (n < 0) {
-		fprintf(stderr, "%s: keylog line: error %d\n", prog, n);
+	if (keylog_file == NULL)
 		return;
-	}
-	f = fopen(path, "a");
-	if (f == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-		return;
-	}
-	fputs(line, f);
-	fclose(f);
+	n = gdoi_p1_keylog_line(sa, line, sizeof(line));
+	if (n < 0 || gdoi_keylog_write(keylog_file, line) != 0)
+		fprintf(stderr, "%s: %s: keylog write failed\n", prog,
+		    gdoi_keylog_path(keylog_file));
 }
 
 /* Act on what the library returned; exits when the SA is done. */
 static void
 handle_out(int fd, const struct endpoint *to, struct gdoi_p1_sa *sa,
-    const struct gdoi_p1_out *out, const char *keylog)
+    const struct gdoi_p1_out *out)
 {
 	send_out(fd, to, out);
 	if (sa != NULL && (out->o_events & GDOI_P1_EV_ESTABLISHED) != 0) {
 		char name[64];
 
 		transform_name(gdoi_p1_transform(sa), name, sizeof(name));
-		if (keylog != NULL)
-			write_keylog(keylog, sa);
+		write_keylog(sa);
 		printf("ESTABLISHED %s\n", name);
 		fflush(stdout);
 		gdoi_p1_sa_free(sa);
@@ -345,7 +352,15 @@ int
 main(int argc, char **argv)
 {
 	const char *role = NULL, *local = NULL, *peerarg = NULL, *psk = NULL;
-	const char *transforms = NULL, *keylog = NULL;
+	const char *transforms = NULL, *keylog = NULL, *auth = "psk";
+	const char *keyf = NULL, *certf = NULL, *caf = NULL;
+	static const struct option lopts[] = {
+		{ "key", required_argument, NULL, 1 },
+		{ "cert", required_argument, NULL, 2 },
+		{ "ca", required_argument, NULL, 3 },
+		{ NULL, 0, NULL, 0 },
+	};
+	int rsa = 0;
 	unsigned long timeout_s = 30;
 	struct gdoi_p1_policy pol[GDOI_P1_MAX_POLICY];
 	struct gdoi_p1_psk_entry pe;
@@ -363,8 +378,12 @@ main(int argc, char **argv)
 
 		prog = sl != NULL ? sl + 1 : argv[0];
 	}
-	while ((c = getopt(argc, argv, "r:l:p:k:t:K:T:")) != -1) {
+	while ((c = getopt_long(argc, argv, "r:l:p:k:t:K:T:a:", lopts, NULL)) != -1) {
 		switch (c) {
+		case 1: keyf = optarg; break;
+		case 2: certf = optarg; break;
+		case 3: caf = optarg; break;
+		case 'a': auth = optarg; break;
 		case 'r': role = optarg; break;
 		case 'l': local = optarg; break;
 		case 'p': peerarg = optarg; break;
@@ -382,14 +401,26 @@ main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || role == NULL || local == NULL || psk == NULL || transforms == NULL)
+	if (strcmp(auth, "rsa") == 0)
+		rsa = 1;
+	else if (strcmp(auth, "psk") != 0)
 		usage();
+	if (optind != argc || role == NULL || local == NULL || transforms == NULL ||
+	    (!rsa && psk == NULL) || (rsa && (keyf == NULL || certf == NULL || caf == NULL)))
+		usage();
+	if (psk == NULL)
+		psk = "unused";
 	if (strcmp(role, "initiator") == 0)
 		initiator = 1;
 	else if (strcmp(role, "responder") == 0)
 		initiator = 0;
 	else
 		usage();
+	if (gdoi_keylog_open(keylog, &keylog_file) != 0) {
+		fprintf(stderr, "%s: key log %s: %s\n", prog,
+		    keylog ? keylog : getenv(GDOI_KEYLOG_ENV), strerror(errno));
+		return EX_FAIL;
+	}
 	if (initiator && peerarg == NULL) {
 		fprintf(stderr, "%s: the initiator needs -p PEERADDR\n", prog);
 		return EX_FAIL;
@@ -424,6 +455,17 @@ main(int argc, char **argv)
 	ctx.x_local_id.id_type = lep.peer.pa_alen == 4 ? ID_IPV4_ADDR : ID_IPV6_ADDR;
 	ctx.x_local_id.id_data.ptr = lep.peer.pa_addr;
 	ctx.x_local_id.id_data.len = lep.peer.pa_alen;
+	if (rsa) {
+		char err[512];
+
+		if (gdoi_p1_ctx_load_certs(&ctx, keyf, certf, caf, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return EX_FAIL;
+		}
+		for (size_t i = 0; i < ctx.x_npolicy; i++)
+			pol[i].pp_auth = IKE_AUTH_RSA_SIG;
+		ctx.x_local_id.id_type = 0; /* ID_DER_ASN1_DN of our certificate */
+	}
 	ctx.x_doi = 1; /* IPsec DOI: what an IKEv1 peer expects */
 	if (RAND_bytes(ctx.x_cookie_secret, (int)sizeof(ctx.x_cookie_secret)) != 1) {
 		fprintf(stderr, "%s: no random octets\n", prog);
@@ -443,7 +485,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s: gdoi_p1_initiate failed\n", prog);
 			return EX_FAIL;
 		}
-		handle_out(fd, &pep, sa, &out, keylog);
+		handle_out(fd, &pep, sa, &out);
 	}
 
 	for (;;) {
@@ -481,7 +523,7 @@ main(int argc, char **argv)
 			if (sa != NULL) {
 				memset(&out, 0, sizeof(out));
 				gdoi_p1_tick(sa, now, &out);
-				handle_out(fd, &pep, sa, &out, keylog);
+				handle_out(fd, &pep, sa, &out);
 			}
 			continue;
 		}
@@ -516,12 +558,12 @@ main(int argc, char **argv)
 						    N_NO_PROPOSAL_CHOSEN, nb, sizeof(nb)));
 						return EX_FAIL;
 					}
-					handle_out(fd, &src, NULL, &out, keylog);
+					handle_out(fd, &src, NULL, &out);
 				}
 				continue;
 			}
 			pep = src;
-			handle_out(fd, &pep, sa, &out, keylog);
+			handle_out(fd, &pep, sa, &out);
 			continue;
 		}
 		if (!same_peer(&src.peer, &pep.peer)) {
@@ -533,6 +575,6 @@ main(int argc, char **argv)
 		if (rc != 0 && out.o_events == 0)
 			fprintf(stderr, "%s: dropped a %zd-octet datagram in state %s (error %d)\n",
 			    prog, len, gdoi_p1_state_name(gdoi_p1_state(sa)), rc);
-		handle_out(fd, &pep, sa, &out, keylog);
+		handle_out(fd, &pep, sa, &out);
 	}
 }

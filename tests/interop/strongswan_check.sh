@@ -1,8 +1,8 @@
 #!/bin/bash
 #
-# strongswan_check.sh: IKEv1 Main Mode (pre-shared key) between libgdoi
-# and strongSwan's charon, over a veth pair between two private network
-# namespaces.
+# strongswan_check.sh: IKEv1 Main Mode (pre-shared key and RSA
+# signatures) between libgdoi and strongSwan's charon, over a veth pair
+# between two private network namespaces.
 #
 # Namespace A runs p1peer (tests/interop/p1peer.c, libgdoi's Phase 1 state
 # machine on a UDP socket), namespace B runs charon with a private /run
@@ -12,6 +12,15 @@
 #   (b) charon initiates (swanctl --initiate --ike), p1peer responds.
 # A run passes when p1peer prints "ESTABLISHED <transform>" with the
 # expected transform and charon lists the IKE SA as ESTABLISHED.
+# The "life0" case runs charon with rekey_time = 0, so its transform
+# carries Life-Duration 0 s (libgdoi: no lifetime given).
+# The "rsa" case runs (a) and (b) with RSA signatures (auth = pubkey):
+# a CA and one end-entity certificate per side (subjectAltName IP of that
+# side, identities = subject DNs) are made with the openssl command line;
+# charon loads its credentials with swanctl --load-creds from the x509/,
+# x509ca/ and private/ directories next to the temporary swanctl.conf
+# (SWANCTL_DIR and --file point there), and always sends its certificate
+# (send_cert = always: p1peer sends no certificate request).
 # (c) One exchange is captured with tcpdump; tshark, given the keylog line
 # p1peer wrote (-K), must decrypt messages 5 and 6 (their Identification
 # payload shows up), and must not without it.
@@ -54,6 +63,7 @@ command -v "$TSHARK" >/dev/null 2>&1 || die "tshark not found: install tshark (m
 command -v tcpdump >/dev/null 2>&1 || die "tcpdump not found: install tcpdump (make deps)"
 command -v ip >/dev/null 2>&1 || die "ip not found: install iproute2 (make deps)"
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) not found"
+command -v openssl >/dev/null 2>&1 || die "openssl not found: install openssl (make deps)"
 p1peer=${P1PEER:-}
 if [ -z "$p1peer" ] && [ -n "${top_builddir:-}" ]; then
 	p1peer=$top_builddir/tests/interop/p1peer
@@ -195,9 +205,49 @@ sw() {
 	STRONGSWAN_CONF="$ss/strongswan.conf" timeout 20 "$SWANCTL" "$@" --uri "$vici"
 }
 
-# load_conn NAME PROPOSAL: the only connection charon knows from now on.
+# Credentials for the rsa case: a CA, p1peer's certificate (SAN IP
+# $addrA) and charon's (SAN IP $addrB), in charon's swanctl layout.
+sd=$ss/swanctl
+pk=$tmp/pki
+mkcerts() {
+	local ext=$pk/ext.cnf
+	mkdir -p "$sd/x509" "$sd/x509ca" "$sd/private" "$pk" || return 1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pk/ca.key" -out "$pk/ca.pem" \
+		-days 2 -subj "/O=gdoi-interop/CN=gdoi interop CA" \
+		-addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" || return 1
+	for who in p1peer charon; do
+		[ $who = p1peer ] && ip=$addrA || ip=$addrB
+		printf 'basicConstraints=CA:FALSE\nsubjectAltName=IP:%s\n' "$ip" >"$ext"
+		openssl req -newkey rsa:2048 -nodes -keyout "$pk/$who.key" \
+			-out "$pk/$who.csr" -subj "/O=gdoi-interop/CN=$who" || return 1
+		openssl x509 -req -in "$pk/$who.csr" -CA "$pk/ca.pem" -CAkey "$pk/ca.key" \
+			-CAcreateserial -days 2 -sha256 -extfile "$ext" \
+			-out "$pk/$who.pem" || return 1
+	done
+	cp "$pk/ca.pem" "$sd/x509ca/ca.pem" && cp "$pk/charon.pem" "$sd/x509/charon.pem" &&
+		cp "$pk/charon.key" "$sd/private/charon.key"
+}
+
+# load_conn NAME PROPOSAL [psk|life0|rsa]: the only connection charon
+# knows from now on.
 load_conn() {
-	cat > "$ss/swanctl.conf" <<CONF
+	local mode=${3:-psk} rekey=3600s la ra
+	# An explicit IKE SA lifetime: with rekey_time = 0 and reauth_time = 0
+	# charon proposes Life-Duration 0 s (the life0 case tests exactly that).
+	[ "$mode" = life0 ] && rekey=0
+	if [ "$mode" = rsa ]; then
+		la="auth = pubkey
+			certs = charon.pem"
+		ra="auth = pubkey
+			cacerts = ca.pem"
+	else
+		la="auth = psk
+			id = $addrB"
+		ra="auth = psk"
+	fi
+	mkdir -p "$sd"
+	cat > "$sd/swanctl.conf" <<CONF
 connections {
 	$1 {
 		version = 1
@@ -206,16 +256,13 @@ connections {
 		remote_addrs = $addrA
 		proposals = $2
 		dpd_delay = 0
-		# An explicit IKE SA lifetime: with rekey_time = 0 and
-		# reauth_time = 0 charon proposes Life-Duration 0 s, which
-		# libgdoi refuses (NO-PROPOSAL-CHOSEN).
-		rekey_time = 3600s
+		rekey_time = $rekey
+		send_cert = always
 		local {
-			auth = psk
-			id = $addrB
+			$la
 		}
 		remote {
-			auth = psk
+			$ra
 			id = %any
 		}
 	}
@@ -226,8 +273,17 @@ secrets {
 	}
 }
 CONF
-	sw --load-all --file "$ss/swanctl.conf" >"$ss/load.out" 2>&1 ||
-		{ cat "$ss/load.out" >&2; return 1; }
+	SWANCTL_DIR=$sd sw --load-all --clear --noprompt --file "$sd/swanctl.conf" \
+		>"$ss/load.out" 2>&1 || { cat "$ss/load.out" >&2; return 1; }
+}
+
+# p1auth MODE: p1peer's authentication options.
+p1auth() {
+	if [ "$1" = rsa ]; then
+		echo "-a rsa --key $pk/p1peer.key --cert $pk/p1peer.pem --ca $pk/ca.pem"
+	else
+		echo "-a psk -k $PSK"
+	fi
 }
 
 # charon_established NAME: 0 when charon lists an ESTABLISHED IKE SA NAME.
@@ -254,14 +310,14 @@ run_a() {
 }
 run_a_() {
 	local name=$1 prop=$2 kl=${3:-} t0 t1 rc out
-	local what="(a) $name: p1peer initiator -> charon responder, $prop"
+	local what="(a) $name: p1peer initiator -> charon responder, $prop ($mode)"
 	local o=$tmp/a-$name.out e=$tmp/a-$name.err
 
-	load_conn "$name" "$prop" || { fail "$what: swanctl --load-all failed"; return; }
+	load_conn "$name" "$prop" "$mode" || { fail "$what: swanctl --load-all failed"; return; }
 	clear_sas "$name"
 	t0=$(date +%s%N)
 	timeout 25 ip netns exec "$nsA" "$p1peer" -r initiator -l "$addrA:500" \
-		-p "$addrB:500" -k "$PSK" -t "$prop" -T 15 ${kl:+-K "$kl"} >"$o" 2>"$e"
+		-p "$addrB:500" $(p1auth "$mode") -t "$prop" -T 15 ${kl:+-K "$kl"} >"$o" 2>"$e"
 	rc=$?
 	t1=$(date +%s%N)
 	out=$(head -n 1 "$o")
@@ -286,13 +342,13 @@ run_b() {
 }
 run_b_() {
 	local name=$1 prop=$2 t0 t1 rc prc out pid bound
-	local what="(b) $name: charon initiator -> p1peer responder, $prop"
+	local what="(b) $name: charon initiator -> p1peer responder, $prop ($mode)"
 	local o=$tmp/b-$name.out e=$tmp/b-$name.err
 
-	load_conn "$name" "$prop" || { fail "$what: swanctl --load-all failed"; return; }
+	load_conn "$name" "$prop" "$mode" || { fail "$what: swanctl --load-all failed"; return; }
 	clear_sas "$name"
 	timeout 25 ip netns exec "$nsA" "$p1peer" -r responder -l "$addrA:500" \
-		-k "$PSK" -t "$prop" -T 15 >"$o" 2>"$e" &
+		$(p1auth "$mode") -t "$prop" -T 15 >"$o" 2>"$e" &
 	pid=$!
 	bg_pids="$bg_pids $pid"
 	bound=no
@@ -330,11 +386,22 @@ run_b_() {
 	pass "$what: both ESTABLISHED ($(((t1 - t0) / 1000000)) ms)"
 }
 
-cases=${CASES:-"dh14:aes256-sha256-modp2048 dh19:aes256-sha256-ecp256 sha1:aes128-sha1-modp2048"}
+# CASES: NAME:PROPOSAL[:MODE] (MODE psk, life0 or rsa; default psk).
+cases=${CASES:-"dh14:aes256-sha256-modp2048 dh19:aes256-sha256-ecp256 sha1:aes128-sha1-modp2048 life0:aes256-sha256-modp2048:life0 rsa:aes256-sha256-modp2048:rsa"}
+case "$cases" in
+*:rsa*) mkcerts >"$tmp/mkcerts.out" 2>&1 ||
+	die "openssl could not make the test certificates: $(tail -n 5 "$tmp/mkcerts.out")" ;;
+esac
 for c in $cases; do
-	run_a "${c%%:*}" "${c#*:}"
-	run_b "${c%%:*}" "${c#*:}"
+	name=${c%%:*}
+	rest=${c#*:}
+	prop=${rest%%:*}
+	mode=psk
+	[ "$prop" != "$rest" ] && mode=${rest#*:}
+	run_a "$name" "$prop"
+	run_b "$name" "$prop"
 done
+mode=psk
 
 # ---------------------------------------------------------------- capture
 # (c) one exchange on the wire, decrypted by tshark with p1peer's keylog.

@@ -17,6 +17,7 @@
 #include "gdoi/crypto.h"
 #include "gdoi/err.h"
 #include "gdoi/p1.h"
+#include "p1_drive.h"
 #include "gdoi/payload.h"
 #include "gdoi/wire.h"
 
@@ -81,89 +82,17 @@ teardown(void)
 {
 }
 
-/* A saved datagram. */
-struct dgram {
-	uint8_t b[GDOI_P1_MSG_MAX];
-	size_t n;
-};
-
+/* The shared driver (p1_drive.c), bound to this file's two roles. */
 static void
-save(struct dgram *d, const struct gdoi_p1_out *o)
+run_to(struct p1_run *x, int upto, uint64_t now)
 {
-	ck_assert_uint_gt(o->o_len, 0);
-	memcpy(d->b, o->o_msg, o->o_len);
-	d->n = o->o_len;
-}
-
-/* The six messages of one run, and the SAs. */
-struct run {
-	struct gdoi_p1_sa *i, *r;
-	struct dgram m[7];	/* m[1]..m[6] */
-};
-
-/* Drive Main Mode up to and including message `upto' (1..6). */
-static void
-run_to(struct run *x, int upto, uint64_t now)
-{
-	int k;
-
-	memset(x, 0, sizeof(*x));
-	ck_assert_int_eq(gdoi_p1_initiate(&I.ctx, &I.peer, now, &x->i, &out), 0);
-	ck_assert_ptr_nonnull(x->i);
-	save(&x->m[1], &out);
-	for (k = 2; k <= upto; k++) {
-		if (k == 2) {
-			ck_assert_int_eq(gdoi_p1_respond(&R.ctx, &R.peer, x->m[1].b, x->m[1].n, now,
-			    &x->r, &out), 0);
-			ck_assert_ptr_nonnull(x->r);
-		} else if (k % 2) {
-			ck_assert_int_eq(gdoi_p1_input(x->i, x->m[k - 1].b, x->m[k - 1].n, now,
-			    &out), 0);
-		} else {
-			ck_assert_int_eq(gdoi_p1_input(x->r, x->m[k - 1].b, x->m[k - 1].n, now,
-			    &out), 0);
-		}
-		save(&x->m[k], &out);
-	}
-}
-
-/* Messages 1..6 and then message 6 into the initiator. */
-static void
-run_full(struct run *x, uint64_t now)
-{
-	run_to(x, 6, now);
-	ck_assert(out.o_events & GDOI_P1_EV_ESTABLISHED);
-	ck_assert_int_eq(gdoi_p1_input(x->i, x->m[6].b, x->m[6].n, now, &out), 0);
-	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_ESTABLISHED);
-	ck_assert_uint_eq(out.o_len, 0);
+	p1_run_to(x, &I.ctx, &I.peer, &R.ctx, &R.peer, upto, now, &out);
 }
 
 static void
-run_free(struct run *x)
+run_full(struct p1_run *x, uint64_t now)
 {
-	gdoi_p1_sa_free(x->i);
-	gdoi_p1_sa_free(x->r);
-	x->i = x->r = NULL;
-}
-
-/* The notify type in an unencrypted Informational datagram. */
-static uint16_t
-notify_type(const uint8_t *b, size_t n)
-{
-	struct gdoi_msg *m = NULL;
-	const struct gdoi_payload *p;
-	uint16_t t;
-
-	ck_assert_int_eq(gdoi_msg_decode(b, n, &m, NULL), 0);
-	ck_assert_uint_eq(m->m_hdr.h_exchange, ISAKMP_EX_INFO);
-	ck_assert_uint_eq(m->m_hdr.h_flags & ISAKMP_FLAG_E, 0);
-	p = gdoi_msg_find(m, ISAKMP_PL_N, 0);
-	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(p->pl_u.n.n_proto, ISAKMP_PROTO_ISAKMP);
-	ck_assert_uint_eq(p->pl_u.n.n_spi.len, 16);
-	t = p->pl_u.n.n_type;
-	gdoi_msg_free(m);
-	return t;
+	p1_run_full(x, &I.ctx, &I.peer, &R.ctx, &R.peer, now, &out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -229,7 +158,7 @@ START_TEST(test_matrix)
 	size_t h = (size_t)_i % NELEM(hashes);
 	const uint8_t *lbi, *lbr;
 	size_t bi = 0, br = 0, kl = 0;
-	struct run x;
+	struct p1_run x;
 
 	set_policy(&I, _i);
 	set_policy(&R, _i);
@@ -258,7 +187,7 @@ START_TEST(test_matrix)
 	ck_assert_mem_eq(gdoi_p1_peer_id(x.r)->id_data.ptr, addr_i, 4);
 	ck_assert_mem_eq(gdoi_p1_peer_id(x.i)->id_data.ptr, addr_r, 4);
 	ck_assert_int_eq(R.ctx.x_halfopen, 0);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -267,7 +196,7 @@ END_TEST
 
 /* Re-encode a plain message with the data of payload `type' replaced. */
 static void
-rewrite_data(struct dgram *d, uint8_t type, const uint8_t *data, size_t len)
+rewrite_data(struct p1_dgram *d, uint8_t type, const uint8_t *data, size_t len)
 {
 	struct gdoi_msg *m = NULL;
 	uint8_t buf[GDOI_P1_MSG_MAX];
@@ -293,7 +222,7 @@ rewrite_data(struct dgram *d, uint8_t type, const uint8_t *data, size_t len)
 
 /* A message 1 with one proposal of the given transforms (attribute lists). */
 static void
-craft_msg1(struct dgram *d, uint32_t doi, uint8_t proto, struct gdoi_transform *t, size_t nt)
+craft_msg1(struct p1_dgram *d, uint32_t doi, uint8_t proto, struct gdoi_transform *t, size_t nt)
 {
 	struct gdoi_proposal p;
 	struct gdoi_payload pl;
@@ -322,7 +251,7 @@ craft_msg1(struct dgram *d, uint32_t doi, uint8_t proto, struct gdoi_transform *
 
 START_TEST(test_wrong_psk)
 {
-	struct run x;
+	struct p1_run x;
 	int err;
 
 	R.psk.pe_psk = psk_bad;
@@ -332,7 +261,7 @@ START_TEST(test_wrong_psk)
 	ck_assert_int_lt(err, 0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_FAILED);
 	ck_assert_uint_eq(out.o_notify, N_INVALID_HASH_INFORMATION);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_INVALID_HASH_INFORMATION);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_INVALID_HASH_INFORMATION);
 	ck_assert_int_eq(gdoi_p1_state(x.r), GDOI_P1_FAILED);
 	ck_assert_ptr_null(gdoi_p1_keys(x.r));
 	ck_assert_int_eq(R.ctx.x_halfopen, 0);
@@ -342,44 +271,44 @@ START_TEST(test_wrong_psk)
 	ck_assert_uint_eq(out.o_notify, N_INVALID_HASH_INFORMATION);
 	ck_assert_int_eq(gdoi_p1_state(x.i), GDOI_P1_FAILED);
 	ck_assert_uint_eq(gdoi_p1_next_deadline(x.i), UINT64_MAX);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
 /* No pre-shared key for the peer's address: AUTHENTICATION-FAILED. */
 START_TEST(test_no_psk_for_peer)
 {
-	struct run x;
+	struct p1_run x;
 
 	R.psk.pe_addr[3] = 99;	/* the table no longer knows the initiator */
 	run_to(&x, 2, 0);
 	ck_assert_int_eq(gdoi_p1_input(x.i, x.m[2].b, x.m[2].n, 0, &out), 0);
-	save(&x.m[3], &out);
+	p1_save(&x.m[3], &out);
 	ck_assert_int_lt(gdoi_p1_input(x.r, x.m[3].b, x.m[3].n, 0, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_FAILED);
 	ck_assert_uint_eq(out.o_notify, N_AUTHENTICATION_FAILED);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_AUTHENTICATION_FAILED);
-	run_free(&x);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_AUTHENTICATION_FAILED);
+	p1_run_free(&x);
 }
 END_TEST
 
 START_TEST(test_no_proposal)
 {
 	struct gdoi_p1_sa *r = NULL;
-	struct run x;
+	struct p1_run x;
 
 	R.pol[0].pp_hash = IKE_HASH_SHA512;	/* initiator offers SHA-256 only */
 	memset(&x, 0, sizeof(x));
 	ck_assert_int_eq(gdoi_p1_initiate(&I.ctx, &I.peer, 0, &x.i, &out), 0);
-	save(&x.m[1], &out);
+	p1_save(&x.m[1], &out);
 	ck_assert_int_lt(gdoi_p1_respond(&R.ctx, &R.peer, x.m[1].b, x.m[1].n, 0, &r, &out), 0);
 	ck_assert_ptr_null(r);
 	ck_assert_int_eq(R.ctx.x_halfopen, 0);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
 	ck_assert_int_eq(gdoi_p1_input(x.i, out.o_msg, out.o_len, 0, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_FAILED);
 	ck_assert_uint_eq(out.o_notify, N_NO_PROPOSAL_CHOSEN);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -387,7 +316,7 @@ END_TEST
 START_TEST(test_choice_order)
 {
 	const struct gdoi_p1_policy *t;
-	struct run x;
+	struct p1_run x;
 
 	I.pol[1] = I.pol[0];
 	I.pol[2] = I.pol[0];
@@ -411,7 +340,7 @@ START_TEST(test_choice_order)
 	ck_assert_uint_eq(t->pp_life_s, 70000);
 	ck_assert_uint_eq(gdoi_p1_expiry(x.r), 3600u * 1000);
 	ck_assert_uint_eq(gdoi_p1_expiry(x.i), 70000u * 1000);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -430,7 +359,7 @@ START_TEST(test_bad_transforms)
 	struct gdoi_attr at[8];
 	struct gdoi_transform t;
 	struct gdoi_p1_sa *r = NULL;
-	struct dgram d;
+	struct p1_dgram d;
 	int k;
 
 	/* k = -1: the base transform is accepted (the control case). */
@@ -475,24 +404,94 @@ START_TEST(test_bad_transforms)
 		ck_assert_msg(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out) < 0,
 		    "case %d accepted", k);
 		ck_assert_ptr_null(r);
-		ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
+		ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
 	}
 	/* A proposal for another protocol (ESP) is no Phase 1 proposal. */
 	memcpy(at, base, sizeof(base));
 	t.t_attrs.n = NELEM(base);
 	craft_msg1(&d, GDOI_DOI_IPSEC, ISAKMP_PROTO_ESP, &t, 1);
 	ck_assert_int_lt(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out), 0);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
 	/* DOI 0: DOI-NOT-SUPPORTED. */
 	craft_msg1(&d, GDOI_DOI_ISAKMP, ISAKMP_PROTO_ISAKMP, &t, 1);
 	ck_assert_int_lt(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out), 0);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_DOI_NOT_SUPPORTED);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_DOI_NOT_SUPPORTED);
 	/* DOI 3: the codec refuses it, the notify is the same. */
 	craft_msg1(&d, 3, ISAKMP_PROTO_ISAKMP, &t, 1);
 	ck_assert_int_lt(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out), 0);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_DOI_NOT_SUPPORTED);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_DOI_NOT_SUPPORTED);
 	ck_assert_ptr_null(r);
 	ck_assert_int_eq(R.ctx.x_halfopen, 0);
+}
+END_TEST
+
+/*
+ * A Seconds lifetime of 0 (strongSwan with rekey_time = 0) is no lifetime
+ * given: the responder applies its policy entry; an initiator accepts a
+ * message 2 that carries it; a kilobyte lifetime with 0 s stays refused.
+ */
+START_TEST(test_life_zero)
+{
+	struct gdoi_attr at[] = {
+		gdoi_attr_tv(IKE_ATTR_ENC, IKE_ENC_AES_CBC),
+		gdoi_attr_tv(IKE_ATTR_KEY_LENGTH, 256),
+		gdoi_attr_tv(IKE_ATTR_HASH, IKE_HASH_SHA256),
+		gdoi_attr_tv(IKE_ATTR_AUTH, IKE_AUTH_PSK),
+		gdoi_attr_tv(IKE_ATTR_GROUP, IKE_GROUP_ECP256),
+		gdoi_attr_tv(IKE_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS),
+		gdoi_attr_tv(IKE_ATTR_LIFE_DURATION, 0),
+		gdoi_attr_tv(IKE_ATTR_LIFE_TYPE, IKE_LIFE_KILOBYTES),
+		gdoi_attr_tv(IKE_ATTR_LIFE_DURATION, 1000),
+	};
+	struct gdoi_transform t;
+	struct gdoi_p1_policy got;
+	struct gdoi_p1_sa *r = NULL;
+	struct p1_dgram d;
+	struct p1_run x;
+
+	memset(&t, 0, sizeof(t));
+	t.t_num = 1;
+	t.t_id = IKE_TRANSFORM_KEY_IKE;
+	t.t_attrs.v = at;
+	t.t_attrs.n = 7;
+	craft_msg1(&d, GDOI_DOI_IPSEC, ISAKMP_PROTO_ISAKMP, &t, 1);
+	R.pol[0].pp_life_s = 7200;
+	ck_assert_int_eq(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out), 0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(gdoi_p1_transform(r)->pp_life_s, 7200);
+	gdoi_p1_sa_free(r);
+	r = NULL;
+	/* Seconds 0 plus kilobytes: a kilobyte-only lifetime, refused. */
+	t.t_attrs.n = 9;
+	craft_msg1(&d, GDOI_DOI_IPSEC, ISAKMP_PROTO_ISAKMP, &t, 1);
+	ck_assert_int_lt(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out), 0);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
+	ck_assert_ptr_null(r);
+	/* Message 2 echoing our transform with 0 s: the initiator goes on. */
+	run_to(&x, 2, 0);
+	t.t_attrs.n = 7;
+	{
+		struct gdoi_msg *m = NULL;
+		struct gdoi_payload pl;
+		struct gdoi_proposal p;
+		struct gdoi_wr w;
+
+		ck_assert_int_eq(gdoi_msg_decode(x.m[2].b, x.m[2].n, &m, NULL), 0);
+		pl = m->m_pl[0];
+		p = pl.pl_u.p1sa.sa_p[0];
+		t.t_num = p.p_t[0].t_num;
+		p.p_t = &t;
+		pl.pl_u.p1sa.sa_p = &p;
+		gdoi_wr_init_fixed(&w, d.b, sizeof(d.b));
+		ck_assert_int_eq(gdoi_msg_encode(&w, &m->m_hdr, &pl, 1), 0);
+		d.n = gdoi_wr_len(&w);
+		gdoi_msg_free(m);
+	}
+	ck_assert_int_eq(gdoi_p1_input(x.i, d.b, d.n, 0, &out), 0);
+	ck_assert_int_eq(gdoi_p1_state(x.i), GDOI_P1_MM_I2);
+	got = *gdoi_p1_transform(x.i);
+	ck_assert_uint_eq(got.pp_life_s, 86400);	/* what we proposed */
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -501,7 +500,7 @@ START_TEST(test_doi)
 {
 	struct gdoi_msg *m = NULL;
 	uint32_t doi;
-	struct run x;
+	struct p1_run x;
 
 	for (doi = 1; doi <= 2; doi++) {
 		I.ctx.x_doi = doi;
@@ -511,7 +510,7 @@ START_TEST(test_doi)
 		ck_assert_uint_eq(gdoi_msg_find(m, ISAKMP_PL_SA, 0)->pl_u.p1sa.sa_doi, doi);
 		ck_assert_uint_eq(gdoi_msg_find(m, ISAKMP_PL_SA, 0)->pl_u.p1sa.sa_p[0].p_nt, 1);
 		gdoi_msg_free(m);
-		run_free(&x);
+		p1_run_free(&x);
 	}
 }
 END_TEST
@@ -525,8 +524,8 @@ START_TEST(test_msg2_not_offered)
 	struct gdoi_proposal p;
 	struct gdoi_transform t;
 	struct gdoi_wr w;
-	struct dgram d;
-	struct run x;
+	struct p1_dgram d;
+	struct p1_run x;
 	size_t i;
 
 	run_to(&x, 2, 0);
@@ -550,8 +549,8 @@ START_TEST(test_msg2_not_offered)
 	ck_assert_int_lt(gdoi_p1_input(x.i, d.b, d.n, 0, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_FAILED);
 	ck_assert_uint_eq(out.o_notify, N_NO_PROPOSAL_CHOSEN);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
-	run_free(&x);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -559,7 +558,7 @@ END_TEST
 static void
 bad_ke_case(unsigned group, const uint8_t *ke, size_t len, int to_initiator)
 {
-	struct run x;
+	struct p1_run x;
 	int k = to_initiator ? 4 : 3;
 
 	I.pol[0].pp_group = (uint16_t)group;
@@ -570,10 +569,10 @@ bad_ke_case(unsigned group, const uint8_t *ke, size_t len, int to_initiator)
 	    0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_FAILED);
 	ck_assert_uint_eq(out.o_notify, N_INVALID_KEY_INFORMATION);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_INVALID_KEY_INFORMATION);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_INVALID_KEY_INFORMATION);
 	ck_assert_int_eq(gdoi_p1_state(to_initiator ? x.i : x.r), GDOI_P1_FAILED);
 	ck_assert_int_eq(R.ctx.x_halfopen, to_initiator ? 1 : 0);
-	run_free(&x);
+	p1_run_free(&x);
 }
 
 START_TEST(test_invalid_ke)
@@ -616,7 +615,7 @@ END_TEST
 
 START_TEST(test_duplicates)
 {
-	struct run x;
+	struct p1_run x;
 	unsigned ho;
 
 	run_to(&x, 4, 0);
@@ -634,9 +633,9 @@ START_TEST(test_duplicates)
 	ck_assert_uint_eq(out.o_len, 0);
 	/* Finish; then message 5 again: the stored message 6. */
 	ck_assert_int_eq(gdoi_p1_input(x.i, x.m[4].b, x.m[4].n, 0, &out), 0);
-	save(&x.m[5], &out);
+	p1_save(&x.m[5], &out);
 	ck_assert_int_eq(gdoi_p1_input(x.r, x.m[5].b, x.m[5].n, 0, &out), 0);
-	save(&x.m[6], &out);
+	p1_save(&x.m[6], &out);
 	ck_assert_int_eq(gdoi_p1_input(x.r, x.m[5].b, x.m[5].n, 0, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_DUPLICATE);
 	ck_assert_mem_eq(out.o_msg, x.m[6].b, x.m[6].n);
@@ -647,13 +646,13 @@ START_TEST(test_duplicates)
 	ck_assert_int_lt(gdoi_p1_input(x.i, x.m[6].b, x.m[6].n, 0, &out), 0);
 	ck_assert_uint_eq(out.o_events, 0);
 	ck_assert_uint_eq(out.o_len, 0);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
 START_TEST(test_dup_msg1)
 {
-	struct run x;
+	struct p1_run x;
 
 	run_to(&x, 2, 0);
 	ck_assert_int_eq(gdoi_p1_input(x.r, x.m[1].b, x.m[1].n, 5, &out), 0);
@@ -662,11 +661,11 @@ START_TEST(test_dup_msg1)
 	ck_assert_uint_eq(R.ctx.x_halfopen, 1);
 	/* The initiator sees message 2 twice: the second gets message 3 again. */
 	ck_assert_int_eq(gdoi_p1_input(x.i, x.m[2].b, x.m[2].n, 0, &out), 0);
-	save(&x.m[3], &out);
+	p1_save(&x.m[3], &out);
 	ck_assert_int_eq(gdoi_p1_input(x.i, x.m[2].b, x.m[2].n, 0, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_DUPLICATE);
 	ck_assert_mem_eq(out.o_msg, x.m[3].b, x.m[3].n);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -674,12 +673,12 @@ START_TEST(test_retransmit)
 {
 	static const uint64_t at[] = { 1000, 3000, 7000, 15000, 31000 };
 	struct gdoi_p1_sa *i = NULL;
-	struct dgram m1, m3;
+	struct p1_dgram m1, m3;
 	struct gdoi_p1_sa *r = NULL;
 	size_t k;
 
 	ck_assert_int_eq(gdoi_p1_initiate(&I.ctx, &I.peer, 0, &i, &out), 0);
-	save(&m1, &out);
+	p1_save(&m1, &out);
 	ck_assert_uint_eq(gdoi_p1_next_deadline(i), 1000);
 	gdoi_p1_tick(i, 999, &out);
 	ck_assert_uint_eq(out.o_events, 0);
@@ -707,12 +706,12 @@ START_TEST(test_retransmit)
 	I.ctx.x_rtx.rt_base_ms = 500;
 	I.ctx.x_rtx.rt_max = 2;
 	ck_assert_int_eq(gdoi_p1_initiate(&I.ctx, &I.peer, 0, &i, &out), 0);
-	save(&m1, &out);
+	p1_save(&m1, &out);
 	gdoi_p1_tick(i, 500, &out);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_RETRANSMIT);
 	ck_assert_int_eq(gdoi_p1_respond(&R.ctx, &R.peer, m1.b, m1.n, 600, &r, &out), 0);
 	ck_assert_int_eq(gdoi_p1_input(i, out.o_msg, out.o_len, 700, &out), 0);
-	save(&m3, &out);
+	p1_save(&m3, &out);
 	ck_assert_uint_eq(gdoi_p1_next_deadline(i), 1200);
 	gdoi_p1_tick(i, 1200, &out);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_RETRANSMIT);
@@ -730,13 +729,13 @@ END_TEST
 START_TEST(test_halfopen)
 {
 	struct gdoi_p1_sa *r[3] = { NULL, NULL, NULL }, *i[4], *extra = NULL;
-	struct dgram m1[4];
+	struct p1_dgram m1[4];
 	size_t k;
 
 	R.ctx.x_halfopen_max = 2;
 	for (k = 0; k < 4; k++) {
 		ck_assert_int_eq(gdoi_p1_initiate(&I.ctx, &I.peer, 0, &i[k], &out), 0);
-		save(&m1[k], &out);
+		p1_save(&m1[k], &out);
 	}
 	ck_assert_int_eq(gdoi_p1_respond(&R.ctx, &R.peer, m1[0].b, m1[0].n, 0, &r[0], &out), 0);
 	ck_assert_int_eq(gdoi_p1_respond(&R.ctx, &R.peer, m1[1].b, m1[1].n, 0, &r[1], &out), 0);
@@ -770,7 +769,7 @@ START_TEST(test_cookie)
 	static const uint8_t secret[32] = { 1, 2, 3 };
 	uint8_t ic[8] = { 0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3 }, a[8], b[8];
 	struct gdoi_p1_peer p = R.peer;
-	struct run x;
+	struct p1_run x;
 
 	ck_assert_int_eq(gdoi_p1_cookie(secret, &p, ic, a), 0);
 	ck_assert_int_eq(gdoi_p1_cookie(secret, &p, ic, b), 0);
@@ -794,13 +793,13 @@ START_TEST(test_cookie)
 	ck_assert_int_eq(gdoi_p1_cookie_ok(&R.ctx, &R.peer, gdoi_p1_icookie(x.r), a), 1);
 	a[0] ^= 0x80;
 	ck_assert_int_eq(gdoi_p1_cookie_ok(&R.ctx, &R.peer, gdoi_p1_icookie(x.r), a), 0);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
 START_TEST(test_expiry)
 {
-	struct run x;
+	struct p1_run x;
 
 	I.pol[0].pp_life_s = 600;
 	R.pol[0].pp_life_s = 300;
@@ -821,7 +820,7 @@ START_TEST(test_expiry)
 	/* An expired SA takes no more input. */
 	ck_assert_int_lt(gdoi_p1_input(x.r, x.m[5].b, x.m[5].n, 605001, &out), 0);
 	ck_assert_uint_eq(out.o_len, 0);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -834,20 +833,20 @@ START_TEST(test_info)
 	struct gdoi_p1_info info;
 	struct gdoi_msg *m = NULL;
 	uint8_t iv[16], want[16];
-	struct dgram n;
+	struct p1_dgram n;
 	size_t blk = 0;
 	uint32_t mid;
-	struct run x;
+	struct p1_run x;
 
 	ck_assert_int_lt(gdoi_p1_info_notify(NULL, N_INITIAL_CONTACT, NULL, 0, &out), 0);
 	run_to(&x, 2, 0);	/* not established: refused */
 	ck_assert_int_eq(gdoi_p1_info_delete(x.r, &out), GDOI_E_INVAL);
-	run_free(&x);
+	p1_run_free(&x);
 
 	run_full(&x, 0);
 	ck_assert_int_eq(gdoi_p1_info_notify(x.i, N_INITIAL_CONTACT, data, sizeof(data), &out),
 	    0);
-	save(&n, &out);
+	p1_save(&n, &out);
 	ck_assert_int_eq(gdoi_msg_decode(n.b, n.n, &m, NULL), 0);
 	ck_assert_uint_eq(m->m_hdr.h_exchange, ISAKMP_EX_INFO);
 	ck_assert_uint_eq(m->m_hdr.h_flags, ISAKMP_FLAG_E);
@@ -887,7 +886,7 @@ START_TEST(test_info)
 	ck_assert_uint_eq(out.o_events, 0);
 	/* Delete from the responder ends the SA on the initiator. */
 	ck_assert_int_eq(gdoi_p1_info_delete(x.r, &out), 0);
-	save(&n, &out);
+	p1_save(&n, &out);
 	ck_assert_int_eq(gdoi_p1_info_decode(x.i, n.b, n.n, &info), 0);
 	ck_assert_uint_eq(info.i_pl[0].pl_type, ISAKMP_PL_D);
 	ck_assert_uint_eq(info.i_pl[0].pl_u.d.d_proto, ISAKMP_PROTO_ISAKMP);
@@ -900,7 +899,7 @@ START_TEST(test_info)
 	ck_assert_uint_eq(gdoi_p1_next_deadline(x.i), UINT64_MAX);
 	/* The IV chain of Phase 1 is untouched by Informationals. */
 	ck_assert_mem_eq(gdoi_p1_last_block(x.r, &blk), x.m[6].b + x.m[6].n - blk, blk);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -908,13 +907,13 @@ START_TEST(test_keylog)
 {
 	char line[160], want[160];
 	const struct gdoi_p1keys *k;
-	struct run x;
+	struct p1_run x;
 	size_t i, o = 0;
 	int n;
 
 	run_to(&x, 4, 0);
 	ck_assert_int_eq(gdoi_p1_keylog_line(x.r, line, sizeof(line)), GDOI_E_INVAL);
-	run_free(&x);
+	p1_run_free(&x);
 	run_full(&x, 0);	/* AES-256: 64 hex digits of key */
 	n = gdoi_p1_keylog_line(x.i, line, sizeof(line));
 	ck_assert_int_eq(n, 16 + 1 + 64 + 1);
@@ -932,15 +931,15 @@ START_TEST(test_keylog)
 	ck_assert_str_eq(line, want);	/* both sides log the same line */
 	ck_assert_int_eq(line[16], ',');
 	ck_assert_int_eq(gdoi_p1_keylog_line(x.i, line, (size_t)n), GDOI_E_TOOBIG);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
 /* Truncated or corrupted message 5: errors, never a crash. */
 START_TEST(test_damaged_msg5)
 {
-	struct dgram d;
-	struct run x;
+	struct p1_dgram d;
+	struct p1_run x;
 	size_t cut;
 
 	run_to(&x, 5, 0);
@@ -973,7 +972,7 @@ START_TEST(test_damaged_msg5)
 	ck_assert_int_lt(gdoi_p1_input(x.r, d.b, d.n, 0, &out), 0);
 	ck_assert_uint_eq(out.o_notify, N_INVALID_HASH_INFORMATION);
 	ck_assert_int_eq(gdoi_p1_state(x.r), GDOI_P1_FAILED);
-	run_free(&x);
+	p1_run_free(&x);
 
 	/* One flipped bit in the last ciphertext block: HASH_I differs. */
 	run_to(&x, 5, 0);
@@ -981,8 +980,8 @@ START_TEST(test_damaged_msg5)
 	ck_assert_int_lt(gdoi_p1_input(x.r, x.m[5].b, x.m[5].n, 0, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_P1_EV_FAILED);
 	ck_assert_uint_eq(out.o_notify, N_INVALID_HASH_INFORMATION);
-	ck_assert_uint_eq(notify_type(out.o_msg, out.o_len), N_INVALID_HASH_INFORMATION);
-	run_free(&x);
+	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_INVALID_HASH_INFORMATION);
+	p1_run_free(&x);
 
 	/* Message 6 damaged: the initiator refuses it the same way. */
 	run_to(&x, 6, 0);
@@ -991,7 +990,7 @@ START_TEST(test_damaged_msg5)
 	ck_assert_uint_eq(out.o_notify, N_INVALID_HASH_INFORMATION);
 	ck_assert_int_eq(gdoi_p1_state(x.i), GDOI_P1_FAILED);
 	ck_assert_ptr_null(gdoi_p1_keys(x.i));
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 
@@ -1003,7 +1002,7 @@ START_TEST(test_msg5_format)
 	struct gdoi_arena *a;
 	uint8_t plain[GDOI_P1_MSG_MAX], iv[16];
 	size_t n, npl = 0, used = 0, i;
-	struct run x;
+	struct p1_run x;
 
 	I.pol[0].pp_hash = IKE_HASH_SHA1;
 	R.pol[0].pp_hash = IKE_HASH_SHA1;
@@ -1091,7 +1090,7 @@ START_TEST(test_msg5_format)
 		gdoi_msg_free(m4);
 	}
 	gdoi_arena_free(a);
-	run_free(&x);
+	p1_run_free(&x);
 }
 END_TEST
 /* SUITE */
@@ -1115,6 +1114,7 @@ p1_suite(void)
 	tcase_add_test(tc, test_no_proposal);
 	tcase_add_test(tc, test_choice_order);
 	tcase_add_test(tc, test_bad_transforms);
+	tcase_add_test(tc, test_life_zero);
 	tcase_add_test(tc, test_doi);
 	tcase_add_test(tc, test_msg2_not_offered);
 	tcase_add_test(tc, test_invalid_ke);
