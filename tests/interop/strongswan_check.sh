@@ -387,7 +387,7 @@ run_b_() {
 }
 
 # CASES: NAME:PROPOSAL[:MODE] (MODE psk, life0 or rsa; default psk).
-cases=${CASES:-"dh14:aes256-sha256-modp2048 dh19:aes256-sha256-ecp256 sha1:aes128-sha1-modp2048 life0:aes256-sha256-modp2048:life0 rsa:aes256-sha256-modp2048:rsa"}
+cases=${CASES:-"dh14:aes256-sha256-modp2048 dh19:aes256-sha256-ecp256 sha1:aes128-sha1-modp2048 sha1dh19:aes128-sha1-ecp256 life0:aes256-sha256-modp2048:life0 rsa:aes256-sha256-modp2048:rsa"}
 case "$cases" in
 *:rsa*) mkcerts >"$tmp/mkcerts.out" 2>&1 ||
 	die "openssl could not make the test certificates: $(tail -n 5 "$tmp/mkcerts.out")" ;;
