@@ -891,6 +891,18 @@ gdoi_p1_info_build(struct gdoi_p1_sa *sa, const struct gdoi_payload *pl, uint32_
 	return p1_send_enc(sa, ISAKMP_EX_INFO, msgid, iv, two, 2, out, 0);
 }
 
+/* The Phase 1 SA's SPI (I-cookie | R-cookie) for a notify or delete
+ * about it, and a zeroed payload of that type. */
+static void
+sa_spi(const struct gdoi_p1_sa *sa, uint8_t spi[2 * ISAKMP_COOKIE_LEN],
+    struct gdoi_payload *pl, uint8_t type)
+{
+	memcpy(spi, sa->sa_icookie, ISAKMP_COOKIE_LEN);
+	memcpy(spi + ISAKMP_COOKIE_LEN, sa->sa_rcookie, ISAKMP_COOKIE_LEN);
+	memset(pl, 0, sizeof(*pl));
+	pl->pl_type = type;
+}
+
 int
 gdoi_p1_info_notify(struct gdoi_p1_sa *sa, uint16_t type, const uint8_t *data, size_t datalen,
     struct gdoi_p1_out *out)
@@ -900,10 +912,7 @@ gdoi_p1_info_notify(struct gdoi_p1_sa *sa, uint16_t type, const uint8_t *data, s
 
 	if (sa == NULL)
 		return GDOI_E_INVAL;
-	memcpy(spi, sa->sa_icookie, ISAKMP_COOKIE_LEN);
-	memcpy(spi + ISAKMP_COOKIE_LEN, sa->sa_rcookie, ISAKMP_COOKIE_LEN);
-	memset(&pl, 0, sizeof(pl));
-	pl.pl_type = ISAKMP_PL_N;
+	sa_spi(sa, spi, &pl, ISAKMP_PL_N);
 	pl.pl_u.n.n_doi = sa->sa_doi;
 	pl.pl_u.n.n_proto = ISAKMP_PROTO_ISAKMP;
 	pl.pl_u.n.n_type = type;
@@ -922,10 +931,7 @@ gdoi_p1_info_delete(struct gdoi_p1_sa *sa, struct gdoi_p1_out *out)
 
 	if (sa == NULL)
 		return GDOI_E_INVAL;
-	memcpy(spi, sa->sa_icookie, ISAKMP_COOKIE_LEN);
-	memcpy(spi + ISAKMP_COOKIE_LEN, sa->sa_rcookie, ISAKMP_COOKIE_LEN);
-	memset(&pl, 0, sizeof(pl));
-	pl.pl_type = ISAKMP_PL_D;
+	sa_spi(sa, spi, &pl, ISAKMP_PL_D);
 	pl.pl_u.d.d_doi = sa->sa_doi;
 	pl.pl_u.d.d_proto = ISAKMP_PROTO_ISAKMP;
 	pl.pl_u.d.d_spi_size = sizeof(spi);
