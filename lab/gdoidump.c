@@ -62,8 +62,6 @@
 
 #define GD_IPPROTO_UDP 17
 
-#define GD_DUMP_WIDTH 16
-
 struct gd_opts {
 	int o_hex;             /* -x */
 	int o_verbose;         /* -v */
@@ -124,106 +122,6 @@ usage(FILE *f)
 /* ------------------------------------------------------------------ */
 /* Hex dump of the UDP payload with key material masked                */
 
-/*
- * Same layout as gdoi_print_hex(); octets whose mask byte is set print as
- * "**".
- */
-static void
-gd_dump(FILE *f, const uint8_t *p, size_t n, const uint8_t *mask, int indent)
-{
-	size_t off, i;
-
-	for (off = 0; off < n; off += GD_DUMP_WIDTH) {
-		size_t row = n - off < GD_DUMP_WIDTH ? n - off : GD_DUMP_WIDTH;
-
-		fprintf(f, "%*s%04zx ", indent * 2, "", off);
-		for (i = 0; i < GD_DUMP_WIDTH; i++) {
-			if (i == GD_DUMP_WIDTH / 2)
-				fputc(' ', f);
-			if (i >= row)
-				fputs("   ", f);
-			else if (mask[off + i])
-				fputs(" **", f);
-			else
-				fprintf(f, " %02x", p[off + i]);
-		}
-		fputs("  |", f);
-		for (i = 0; i < row; i++) {
-			uint8_t c = p[off + i];
-
-			if (mask[off + i])
-				fputc('*', f);
-			else
-				fputc(c >= 0x20 && c < 0x7f ? (int)c : '.', f);
-		}
-		fputs("|\n", f);
-	}
-}
-
-static void
-gd_mask_range(uint8_t *mask, size_t n, size_t from, size_t to)
-{
-	if (to > n)
-		to = n;
-	if (from < to)
-		memset(mask + from, 1, to - from);
-}
-
-/* Exchanges that never carry a Key Download (Phase 1 and Informational). */
-static int
-gd_exchange_without_kd(uint8_t ex)
-{
-	return ex >= ISAKMP_EX_BASE && ex <= ISAKMP_EX_INFO;
-}
-
-/*
- * Mark the octets of the ISAKMP datagram isa[0..n) that the raw dump must
- * not show: the body of every Key Download payload.  With a decoded message
- * the payloads are known; without one (malformed), the generic payload
- * headers are walked, and when the walk breaks off in an exchange that may
- * carry keys, everything after the broken payload header is masked too.
- */
-static void
-gd_mask_keys(uint8_t *mask, const uint8_t *isa, size_t n, const struct gdoi_msg *m)
-{
-	size_t i, off, len;
-	uint8_t np;
-
-	if (m != NULL) {
-		if (m->m_hdr.h_flags & ISAKMP_FLAG_E)
-			return;
-		for (i = 0; i < m->m_npl; i++) {
-			const struct gdoi_payload *pl = &m->m_pl[i];
-
-			if (pl->pl_type == GDOI_PL_KD)
-				gd_mask_range(mask, n, pl->pl_off + ISAKMP_GEN_HDR_LEN,
-				    pl->pl_off + pl->pl_raw.len);
-		}
-		return;
-	}
-	if (n < ISAKMP_HDR_LEN) {
-		/* Not even a header: nothing can be recognised, show it all. */
-		return;
-	}
-	if (isa[19] & ISAKMP_FLAG_E)
-		return; /* ciphertext */
-	np = isa[16];
-	off = ISAKMP_HDR_LEN;
-	while (np != ISAKMP_PL_NONE) {
-		if (n - off < ISAKMP_GEN_HDR_LEN)
-			break;
-		len = gdoi_be16(isa + off + 2);
-		if (len < ISAKMP_GEN_HDR_LEN || len > n - off)
-			break;
-		if (np == GDOI_PL_KD)
-			gd_mask_range(mask, n, off + ISAKMP_GEN_HDR_LEN, off + len);
-		np = isa[off];
-		off += len;
-	}
-	if (np != ISAKMP_PL_NONE && !gd_exchange_without_kd(isa[18]))
-		gd_mask_range(mask, n, off + ISAKMP_GEN_HDR_LEN, n);
-}
-
 static void
 gd_dump_udp(struct gd_ctx *c, const uint8_t *udp, size_t ulen, size_t isa_off,
     const struct gdoi_msg *m)
@@ -239,14 +137,14 @@ gd_dump_udp(struct gd_ctx *c, const uint8_t *udp, size_t ulen, size_t isa_off,
 		return;
 	}
 	if (isa_off <= ulen)
-		gd_mask_keys(mask + isa_off, udp + isa_off, ulen - isa_off, m);
+		gdoi_key_mask(mask + isa_off, udp + isa_off, ulen - isa_off, m);
 	for (i = 0; i < ulen; i++)
 		masked += mask[i] != 0;
 	fprintf(c->c_out, "  UDP payload: %zu octets", ulen);
 	if (masked)
 		fprintf(c->c_out, " (%zu octets masked as **: possible key material)", masked);
 	fputs(":\n", c->c_out);
-	gd_dump(c->c_out, udp, ulen, mask, 2);
+	gdoi_print_hex_masked(c->c_out, udp, ulen, mask, 2);
 	free(mask);
 }
 

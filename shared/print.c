@@ -145,6 +145,79 @@ gdoi_print_hex(FILE *f, const uint8_t *p, size_t n, int indent)
 	pr_dump(f, p, n, indent, NULL);
 }
 
+void
+gdoi_print_hex_masked(FILE *f, const uint8_t *p, size_t n, const uint8_t *mask, int indent)
+{
+	if (f == NULL || p == NULL || n == 0)
+		return;
+	pr_dump(f, p, n, indent, mask);
+}
+
+static void
+pr_mask_range(uint8_t *mask, size_t n, size_t from, size_t to)
+{
+	if (to > n)
+		to = n;
+	if (from < to)
+		memset(mask + from, 1, to - from);
+}
+
+/* Exchanges that never carry a Key Download (Phase 1 and Informational). */
+static int
+pr_exchange_without_kd(uint8_t ex)
+{
+	return ex >= ISAKMP_EX_BASE && ex <= ISAKMP_EX_INFO;
+}
+
+/*
+ * Which octets of a datagram are key material (see print.h): the body of
+ * every Key Download payload.  With a decoded message the payloads are
+ * known; without one (malformed), the generic payload headers are walked,
+ * and when the walk breaks off in an exchange that may carry keys,
+ * everything after the broken payload header is masked too.
+ */
+void
+gdoi_key_mask(uint8_t *mask, const uint8_t *isa, size_t n, const struct gdoi_msg *m)
+{
+	size_t i, off, len;
+	uint8_t np;
+
+	if (m != NULL) {
+		if (m->m_hdr.h_flags & ISAKMP_FLAG_E)
+			return;
+		for (i = 0; i < m->m_npl; i++) {
+			const struct gdoi_payload *pl = &m->m_pl[i];
+
+			if (pl->pl_type == GDOI_PL_KD)
+				pr_mask_range(mask, n, pl->pl_off + ISAKMP_GEN_HDR_LEN,
+				    pl->pl_off + pl->pl_raw.len);
+		}
+		return;
+	}
+	if (n < ISAKMP_HDR_LEN) {
+		/* Not even a header: nothing can be recognised, show it all. */
+		return;
+	}
+	if (isa[19] & ISAKMP_FLAG_E)
+		return; /* ciphertext */
+	np = isa[16];
+	off = ISAKMP_HDR_LEN;
+	while (np != ISAKMP_PL_NONE) {
+		if (n - off < ISAKMP_GEN_HDR_LEN)
+			break;
+		len = gdoi_be16(isa + off + 2);
+		if (len < ISAKMP_GEN_HDR_LEN || len > n - off)
+			break;
+		if (np == GDOI_PL_KD)
+			pr_mask_range(mask, n, off + ISAKMP_GEN_HDR_LEN, off + len);
+		np = isa[off];
+		off += len;
+	}
+	if (np != ISAKMP_PL_NONE && !pr_exchange_without_kd(isa[18]))
+		pr_mask_range(mask, n, off + ISAKMP_GEN_HDR_LEN, n);
+}
+
+
 /*
  * "label: N octets", followed by the bytes when show is set: inline when
  * short, as a dump block one level down otherwise.

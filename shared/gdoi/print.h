@@ -18,5 +18,16 @@ void gdoi_print_chain(FILE *f, enum gdoi_ctx ctx, const struct gdoi_payload *pl,
     unsigned flags, int indent);
 /** Classic hex dump, 16 octets a line, offset column; indent in levels of two spaces. */
 void gdoi_print_hex(FILE *f, const uint8_t *p, size_t n, int indent);
+/** The same dump, with the octets whose mask byte is non-zero shown as "**". */
+void gdoi_print_hex_masked(FILE *f, const uint8_t *p, size_t n, const uint8_t *mask,
+    int indent);
+/**
+ * Mark in mask[0..n) (zeroed by the caller) the octets of the ISAKMP
+ * datagram isa[0..n) that are key material and must never be printed: the
+ * body of every Key Download payload.  m is its decoded form, or NULL when
+ * it did not decode; then the payload headers are walked as far as they
+ * hold, and the rest of a GDOI message is masked from where the walk broke.
+ */
+void gdoi_key_mask(uint8_t *mask, const uint8_t *isa, size_t n, const struct gdoi_msg *m);
 
 #endif
