@@ -316,6 +316,32 @@ static int make_pull1(sample_sink sink, void *arg)
 	return sink(arg, &h, pl, NELEM(pl));
 }
 
+/* The group's KEK policy: AES-256, 24 h, RSA-2048 signatures with SHA-256. */
+#define KEK_NATTR 6
+static void kek_policy(struct gdoi_attr a[KEK_NATTR])
+{
+	a[0] = gdoi_attr_tv(KEK_ATTR_ALGORITHM, KEK_ALG_AES);
+	a[1] = gdoi_attr_tv(KEK_ATTR_KEY_LENGTH, 256);
+	a[2] = gdoi_attr_tlv(KEK_ATTR_KEY_LIFETIME, be_86400, sizeof(be_86400));
+	a[3] = gdoi_attr_tv(KEK_ATTR_SIG_HASH_ALGORITHM, SIG_HASH_SHA256);
+	a[4] = gdoi_attr_tv(KEK_ATTR_SIG_ALGORITHM, SIG_ALG_RSA);
+	a[5] = gdoi_attr_tv(KEK_ATTR_SIG_KEY_LENGTH, 2048);
+}
+
+/* The group's ESP TEK policy: tunnel, AES-256 + HMAC-SHA-256, 1 h, address
+ * preservation, symmetric. */
+#define ESP_NATTR 7
+static void esp_policy(struct gdoi_attr a[ESP_NATTR])
+{
+	a[0] = gdoi_attr_tv(IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
+	a[1] = gdoi_attr_tlv(IPSEC_ATTR_LIFE_DURATION, be_3600, sizeof(be_3600));
+	a[2] = gdoi_attr_tv(IPSEC_ATTR_ENCAP_MODE, IPSEC_ENCAP_TUNNEL);
+	a[3] = gdoi_attr_tv(IPSEC_ATTR_AUTH_ALG, IPSEC_AUTH_HMAC_SHA256);
+	a[4] = gdoi_attr_tv(IPSEC_ATTR_KEY_LENGTH, 256);
+	a[5] = gdoi_attr_tv(IPSEC_ATTR_ADDR_PRESERVATION, GDOI_AP_SRC_DST);
+	a[6] = gdoi_attr_tv(IPSEC_ATTR_SA_DIRECTION, GDOI_DIR_SYMMETRIC);
+}
+
 /* The SA KEK of a group: rekeys from 10.0.0.1:848 to 239.192.1.1:848. */
 static void fill_sak(struct gdoi_sa_item *it, const uint8_t *spi, struct gdoi_attr *a, size_t na)
 {
@@ -351,23 +377,7 @@ static void fill_sat(struct gdoi_sa_item *it, uint8_t proto_id, uint8_t transfor
 static int make_pull2(sample_sink sink, void *arg)
 {
 	uint8_t hash[HASH_LEN], nonce[NONCE_LEN];
-	struct gdoi_attr ka[] = {
-		gdoi_attr_tv(KEK_ATTR_ALGORITHM, KEK_ALG_AES),
-		gdoi_attr_tv(KEK_ATTR_KEY_LENGTH, 256),
-		gdoi_attr_tlv(KEK_ATTR_KEY_LIFETIME, be_86400, sizeof(be_86400)),
-		gdoi_attr_tv(KEK_ATTR_SIG_HASH_ALGORITHM, SIG_HASH_SHA256),
-		gdoi_attr_tv(KEK_ATTR_SIG_ALGORITHM, SIG_ALG_RSA),
-		gdoi_attr_tv(KEK_ATTR_SIG_KEY_LENGTH, 2048),
-	};
-	struct gdoi_attr ea[] = {
-		gdoi_attr_tv(IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS),
-		gdoi_attr_tlv(IPSEC_ATTR_LIFE_DURATION, be_3600, sizeof(be_3600)),
-		gdoi_attr_tv(IPSEC_ATTR_ENCAP_MODE, IPSEC_ENCAP_TUNNEL),
-		gdoi_attr_tv(IPSEC_ATTR_AUTH_ALG, IPSEC_AUTH_HMAC_SHA256),
-		gdoi_attr_tv(IPSEC_ATTR_KEY_LENGTH, 256),
-		gdoi_attr_tv(IPSEC_ATTR_ADDR_PRESERVATION, GDOI_AP_SRC_DST),
-		gdoi_attr_tv(IPSEC_ATTR_SA_DIRECTION, GDOI_DIR_SYMMETRIC),
-	};
+	struct gdoi_attr ka[KEK_NATTR], ea[ESP_NATTR];
 	struct gdoi_attr aa[] = {
 		gdoi_attr_tv(IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS),
 		gdoi_attr_tlv(IPSEC_ATTR_LIFE_DURATION, be_3600, sizeof(be_3600)),
@@ -384,6 +394,8 @@ static int make_pull2(sample_sink sink, void *arg)
 	struct gdoi_payload pl[3];
 	struct isakmp_hdr h;
 
+	kek_policy(ka);
+	esp_policy(ea);
 	fill_sak(&items[0], kek_spi, ka, NELEM(ka));
 	fill_sat(&items[1], GDOI_TEK_PROTO_ESP, ESP_T_AES_CBC, TEK_SPI_ESP, ea, NELEM(ea));
 	fill_sat(&items[2], GDOI_TEK_PROTO_AH, AH_T_SHA2_256, TEK_SPI_AH, aa, NELEM(aa));
@@ -474,23 +486,7 @@ static int make_push(sample_sink sink, void *arg)
 {
 	uint8_t tek_alg[TEK_KEY_LEN], tek_int[TEK_KEY_LEN], kek_alg[KEK_KEY_LEN];
 	uint8_t sig[SIG_LEN], tek_spi[GDOI_TEK_SPI_LEN];
-	struct gdoi_attr ka[] = {
-		gdoi_attr_tv(KEK_ATTR_ALGORITHM, KEK_ALG_AES),
-		gdoi_attr_tv(KEK_ATTR_KEY_LENGTH, 256),
-		gdoi_attr_tlv(KEK_ATTR_KEY_LIFETIME, be_86400, sizeof(be_86400)),
-		gdoi_attr_tv(KEK_ATTR_SIG_HASH_ALGORITHM, SIG_HASH_SHA256),
-		gdoi_attr_tv(KEK_ATTR_SIG_ALGORITHM, SIG_ALG_RSA),
-		gdoi_attr_tv(KEK_ATTR_SIG_KEY_LENGTH, 2048),
-	};
-	struct gdoi_attr ea[] = {
-		gdoi_attr_tv(IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS),
-		gdoi_attr_tlv(IPSEC_ATTR_LIFE_DURATION, be_3600, sizeof(be_3600)),
-		gdoi_attr_tv(IPSEC_ATTR_ENCAP_MODE, IPSEC_ENCAP_TUNNEL),
-		gdoi_attr_tv(IPSEC_ATTR_AUTH_ALG, IPSEC_AUTH_HMAC_SHA256),
-		gdoi_attr_tv(IPSEC_ATTR_KEY_LENGTH, 256),
-		gdoi_attr_tv(IPSEC_ATTR_ADDR_PRESERVATION, GDOI_AP_SRC_DST),
-		gdoi_attr_tv(IPSEC_ATTR_SA_DIRECTION, GDOI_DIR_SYMMETRIC),
-	};
+	struct gdoi_attr ka[KEK_NATTR], ea[ESP_NATTR];
 	struct gdoi_attr ta[2], kka[1];
 	struct gdoi_sa_item items[2];
 	struct gdoi_keypkt kp[2];
@@ -503,6 +499,8 @@ static int make_push(sample_sink sink, void *arg)
 	pattern(sig, sizeof(sig), 0xe0, 0x25);
 	gdoi_put32(tek_spi, TEK_SPI_ESP_NEW);
 
+	kek_policy(ka);
+	esp_policy(ea);
 	fill_sak(&items[0], kek_spi_new, ka, NELEM(ka));
 	fill_sat(&items[1], GDOI_TEK_PROTO_ESP, ESP_T_AES_CBC, TEK_SPI_ESP_NEW, ea, NELEM(ea));
 
