@@ -480,61 +480,39 @@ check_data_payload(uint8_t type, const uint8_t *vec, size_t len)
 	bytes_eq(&out->pl_u.data, other, sizeof(other));
 }
 
-START_TEST(ke_golden)
-{
-	static const uint8_t ke[16] = { 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
-		0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f };
-	const struct gdoi_payload *pl;
+/* The opaque-data payloads: each golden vector and the data it carries. */
+static const uint8_t data_ke[16] = { 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
+	0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f };
+static const uint8_t data_hash[20] = { 0x48, 0x41, 0x53, 0x48, 0x00, 0x01, 0x02, 0x03, 0x04,
+	0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f };
+static const uint8_t data_sig[16] = { 0x53, 0x49, 0x47, 0x21, 0xf0, 0xe1, 0xd2, 0xc3,
+	0xb4, 0xa5, 0x96, 0x87, 0x78, 0x69, 0x5a, 0x4b };
+static const uint8_t data_nonce[16] = { 0x4e, 0x4f, 0x4e, 0x43, 0x45, 0x10, 0x20, 0x30,
+	0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0 };
 
-	pl = dec_one(GDOI_CTX_PHASE1, ISAKMP_PL_KE, gv_pl_ke, gv_pl_ke_len);
-	bytes_eq(&pl->pl_u.data, ke, 16);
-	check_data_payload(ISAKMP_PL_KE, gv_pl_ke, gv_pl_ke_len);
-}
-END_TEST
+static const struct {
+	enum gdoi_ctx ctx;
+	uint8_t type;
+	const uint8_t *vec;
+	const size_t *vec_len;
+	const void *data;
+	size_t data_len;
+} data_cases[] = {
+	{ GDOI_CTX_PHASE1, ISAKMP_PL_KE, gv_pl_ke, &gv_pl_ke_len, data_ke, 16 },
+	{ GDOI_CTX_GDOI, ISAKMP_PL_HASH, gv_pl_hash, &gv_pl_hash_len, data_hash, 20 },
+	{ GDOI_CTX_GDOI, ISAKMP_PL_SIG, gv_pl_sig, &gv_pl_sig_len, data_sig, 16 },
+	{ GDOI_CTX_GDOI, ISAKMP_PL_NONCE, gv_pl_nonce, &gv_pl_nonce_len, data_nonce, 16 },
+	{ GDOI_CTX_PHASE1, ISAKMP_PL_VID, gv_pl_vid, &gv_pl_vid_len, "gdoi-test-vendor", 16 },
+};
 
-START_TEST(hash_golden)
-{
-	static const uint8_t h[20] = { 0x48, 0x41, 0x53, 0x48, 0x00, 0x01, 0x02, 0x03, 0x04,
-		0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f };
-	const struct gdoi_payload *pl;
-
-	pl = dec_one(GDOI_CTX_GDOI, ISAKMP_PL_HASH, gv_pl_hash, gv_pl_hash_len);
-	bytes_eq(&pl->pl_u.data, h, 20);
-	check_data_payload(ISAKMP_PL_HASH, gv_pl_hash, gv_pl_hash_len);
-}
-END_TEST
-
-START_TEST(sig_golden)
-{
-	static const uint8_t s[16] = { 0x53, 0x49, 0x47, 0x21, 0xf0, 0xe1, 0xd2, 0xc3,
-		0xb4, 0xa5, 0x96, 0x87, 0x78, 0x69, 0x5a, 0x4b };
-	const struct gdoi_payload *pl;
-
-	pl = dec_one(GDOI_CTX_GDOI, ISAKMP_PL_SIG, gv_pl_sig, gv_pl_sig_len);
-	bytes_eq(&pl->pl_u.data, s, 16);
-	check_data_payload(ISAKMP_PL_SIG, gv_pl_sig, gv_pl_sig_len);
-}
-END_TEST
-
-START_TEST(nonce_golden)
-{
-	static const uint8_t n[16] = { 0x4e, 0x4f, 0x4e, 0x43, 0x45, 0x10, 0x20, 0x30,
-		0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0 };
-	const struct gdoi_payload *pl;
-
-	pl = dec_one(GDOI_CTX_GDOI, ISAKMP_PL_NONCE, gv_pl_nonce, gv_pl_nonce_len);
-	bytes_eq(&pl->pl_u.data, n, 16);
-	check_data_payload(ISAKMP_PL_NONCE, gv_pl_nonce, gv_pl_nonce_len);
-}
-END_TEST
-
-START_TEST(vid_golden)
+START_TEST(data_golden)
 {
 	const struct gdoi_payload *pl;
 
-	pl = dec_one(GDOI_CTX_PHASE1, ISAKMP_PL_VID, gv_pl_vid, gv_pl_vid_len);
-	bytes_eq(&pl->pl_u.data, "gdoi-test-vendor", 16);
-	check_data_payload(ISAKMP_PL_VID, gv_pl_vid, gv_pl_vid_len);
+	pl = dec_one(data_cases[_i].ctx, data_cases[_i].type, data_cases[_i].vec,
+	    *data_cases[_i].vec_len);
+	bytes_eq(&pl->pl_u.data, data_cases[_i].data, data_cases[_i].data_len);
+	check_data_payload(data_cases[_i].type, data_cases[_i].vec, *data_cases[_i].vec_len);
 }
 END_TEST
 
@@ -2314,11 +2292,7 @@ codec_suite(void)
 	tcase_add_test(tc, p1sa_round_trip);
 
 	tc = tc_new(s, "data_payloads");
-	tcase_add_test(tc, ke_golden);
-	tcase_add_test(tc, hash_golden);
-	tcase_add_test(tc, sig_golden);
-	tcase_add_test(tc, nonce_golden);
-	tcase_add_test(tc, vid_golden);
+	tcase_add_loop_test(tc, data_golden, 0, (int)(sizeof(data_cases) / sizeof(data_cases[0])));
 	tcase_add_test(tc, unknown_type_raw);
 	tcase_add_test(tc, chain_multi);
 
