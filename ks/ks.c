@@ -1,0 +1,1 @@
+typedef int gdoi_stub;

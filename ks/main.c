@@ -1,0 +1,2 @@
+typedef int gdoi_stub;
+int main(void) { return 1; }

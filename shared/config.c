@@ -1,0 +1,2 @@
+/* config.c: not written yet */
+typedef int gdoi_stub_config;

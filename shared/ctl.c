@@ -1,0 +1,2 @@
+/* ctl.c: not written yet */
+typedef int gdoi_stub_ctl;

@@ -1,0 +1,2 @@
+/* daemon.c: not written yet */
+typedef int gdoi_stub_daemon;

@@ -1,0 +1,2 @@
+/* event.c: not written yet */
+typedef int gdoi_stub_event;

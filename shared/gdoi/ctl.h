@@ -1,0 +1,51 @@
+/*
+ * Control protocol between gdoictl and the daemons, over a UNIX stream
+ * socket (mode 0660, root's by default).
+ *
+ * One request, one reply, then the server closes.  Frame:
+ *   version(1) = 1 | type(1) | reserved(2) = 0 | length(4, big-endian) | body
+ * Request types: GDOI_CTL_SHOW (body: the command words after "show",
+ * e.g. "crypto gdoi" or "crypto gdoi ks members", UTF-8, no NUL),
+ * GDOI_CTL_CLEAR (e.g. "crypto gdoi" = re-register), GDOI_CTL_RELOAD.
+ * Reply types: GDOI_CTL_OK (body: a serialized tree, tree.h) or
+ * GDOI_CTL_ERROR (body: a message).  Bodies are at most GDOI_CTL_MAX.
+ */
+#ifndef GDOI_CTL_H
+#define GDOI_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gdoi/tree.h"
+
+#define GDOI_CTL_VERSION 1
+#define GDOI_CTL_MAX (4u << 20)
+#define GDOI_CTL_HDR 8
+
+enum gdoi_ctl_type {
+	GDOI_CTL_SHOW = 1,
+	GDOI_CTL_CLEAR = 2,
+	GDOI_CTL_RELOAD = 3,
+	GDOI_CTL_OK = 128,
+	GDOI_CTL_ERROR = 129,
+};
+
+/** Frame header helpers (pure). */
+void gdoi_ctl_hdr_encode(uint8_t hdr[GDOI_CTL_HDR], uint8_t type, uint32_t len);
+/** 0, or GDOI_E_VERSION / GDOI_E_LENGTH. */
+int gdoi_ctl_hdr_decode(const uint8_t hdr[GDOI_CTL_HDR], uint8_t *type, uint32_t *len);
+
+/** Server side: create, bind and listen on path (an old socket file is
+ *  replaced); returns the fd or -errno. */
+int gdoi_ctl_listen(const char *path);
+/** Client side: one request, blocking, with a timeout; *body malloc'd.
+ *  Returns 0 (reply type in *rtype) or a negative errno / gdoi_err. */
+int gdoi_ctl_request(const char *path, uint8_t type, const char *body, unsigned timeout_ms,
+    uint8_t *rtype, uint8_t **rbody, size_t *rlen);
+/** Blocking full write of one frame (server replies are small and the
+ *  client is waiting). */
+int gdoi_ctl_send(int fd, uint8_t type, const void *body, size_t len);
+/** Blocking read of one frame with a timeout; *body malloc'd. */
+int gdoi_ctl_recv(int fd, unsigned timeout_ms, uint8_t *type, uint8_t **body, size_t *len);
+
+#endif

@@ -1,0 +1,2 @@
+/* policy.c: not written yet */
+typedef int gdoi_stub_policy;

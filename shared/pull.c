@@ -1,0 +1,2 @@
+/* pull.c: not written yet */
+typedef int gdoi_stub_pull;

@@ -1,0 +1,2 @@
+/* tree.c: not written yet */
+typedef int gdoi_stub_tree;

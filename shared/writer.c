@@ -1,0 +1,2 @@
+/* writer.c: not written yet */
+typedef int gdoi_stub_writer;

@@ -1,0 +1,3 @@
+/* check_policy: not written yet; fails until it is. */
+#include <stdio.h>
+int main(void) { fprintf(stderr, "check_policy: not written yet\n"); return 1; }

@@ -1,0 +1,3 @@
+/* check_pull: not written yet; fails until it is. */
+#include <stdio.h>
+int main(void) { fprintf(stderr, "check_pull: not written yet\n"); return 1; }
