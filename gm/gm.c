@@ -1,1 +1,689 @@
-typedef int gdoi_stub;
+/*
+ * gdoi-gm: the group member.  Per group: Main Mode with the first server
+ * of its list, GROUPKEY-PULL under that SA, the downloaded policy kept
+ * with its lifetimes, re-registration before the keys run out, and the
+ * next server of the list (then a back-off) when a registration fails.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "gdoi/ctl.h"
+#include "gdoi/names.h"
+#include "gdoi/wire.h"
+#include "gm.h"
+
+#define GM_BACKOFF_FIRST_S 10
+#define GM_BACKOFF_MAX_S 300
+
+uint64_t
+gm_now(const struct gm *m)
+{
+	return gdoi_ev_now_ms(m->m_loop);
+}
+
+static uint32_t
+rnd(uint32_t n)
+{
+	uint32_t v = 0;
+
+	if (n == 0)
+		return 0;
+	(void)RAND_bytes((unsigned char *)&v, sizeof(v));
+	return v % n;
+}
+
+static void
+gm_send(struct gm *m, const struct gm_group *g, const uint8_t *msg, size_t len)
+{
+	char who[64];
+	int fd = g->g_ks.pa_alen == 16 ? m->m_fd6 : m->m_fd4;
+	int rc;
+
+	if (len == 0)
+		return;
+	rc = fd < 0 ? -EAFNOSUPPORT : gdoi_udp_send(fd, &g->g_ks, msg, len);
+	if (rc < 0)
+		gdoi_log_rl(&m->m_rl_bad, gm_now(m), "GDOI", GDOI_LOG_WARNING, "SEND_FAILED",
+		    "sending %zu octets to %s: %s", len, gdoi_peer_str(&g->g_ks, who, sizeof(who)),
+		    strerror(-rc));
+	else
+		m->m_tx++;
+}
+
+static void
+gm_drop_exchange(struct gm_group *g)
+{
+	gdoi_pull_free(g->g_pull);
+	g->g_pull = NULL;
+	gdoi_p1_sa_free(g->g_p1);
+	g->g_p1 = NULL;
+}
+
+/* Start a registration with server g_srv of the list. */
+static void
+gm_register(struct gm *m, struct gm_group *g)
+{
+	static struct gdoi_p1_out o;
+	const struct gdoi_conf_group *c = g->g_conf;
+	char ks[64], me[64];
+	int rc;
+
+	gm_drop_exchange(g);
+	if (g->g_srv >= c->g_nserver)
+		g->g_srv = 0;
+	memset(&g->g_ks, 0, sizeof(g->g_ks));
+	g->g_ks.pa_alen = c->g_server[g->g_srv].sv_af == 6 ? 16 : 4;
+	memcpy(g->g_ks.pa_addr, c->g_server[g->g_srv].sv_addr, g->g_ks.pa_alen);
+	g->g_ks.pa_port = m->m_conf->c_port != 0 ? m->m_conf->c_port : 848;
+	g->g_local_af = c->g_server[g->g_srv].sv_af == 6 ? 6 : 4;
+	if (gdoi_udp_local_for(&g->g_ks, g->g_local) < 0)
+		memset(g->g_local, 0, sizeof(g->g_local));
+	gdoi_peer_str(&g->g_ks, ks, sizeof(ks));
+	gdoi_addr_str(g->g_local, g->g_local_af, me, sizeof(me));
+	gdoi_log("CRYPTO", GDOI_LOG_NOTICE, "GM_REGSTER",
+	    "Start registration to KS %s for group %s using address %s", ks, g->g_name, me);
+	g->g_attempted++;
+	memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
+	rc = gdoi_p1_initiate(&m->m_p1, &g->g_ks, gm_now(m), &g->g_p1, &o);
+	if (rc < 0) {
+		snprintf(g->g_last_fail, sizeof(g->g_last_fail), "Phase 1 not started: %s",
+		    gdoi_strerror(rc));
+		gdoi_log("GDOI", GDOI_LOG_WARNING, "GM_REGS_FAIL",
+		    "Registration to KS %s for group %s failed: %s", ks, g->g_name,
+		    g->g_last_fail);
+		g->g_state = GM_BACKOFF;
+		g->g_wake_ms = gm_now(m) + GM_BACKOFF_FIRST_S * 1000;
+		return;
+	}
+	g->g_state = GM_P1;
+	gm_send(m, g, o.o_msg, o.o_len);
+}
+
+/* The registration with the current server failed: try the next one, or back off. */
+static void
+gm_fail(struct gm *m, struct gm_group *g, uint16_t notify, const char *stage)
+{
+	char ks[64], nb[48];
+	uint32_t backoff;
+
+	gdoi_peer_str(&g->g_ks, ks, sizeof(ks));
+	if (notify != 0)
+		snprintf(g->g_last_fail, sizeof(g->g_last_fail), "%s",
+		    gdoi_name_buf(GDOI_NS_NOTIFY, notify, nb, sizeof(nb)));
+	else
+		snprintf(g->g_last_fail, sizeof(g->g_last_fail), "no answer in %s", stage);
+	gdoi_log("GDOI", GDOI_LOG_WARNING, "GM_REGS_FAIL",
+	    "Registration to KS %s for group %s failed: %s", ks, g->g_name, g->g_last_fail);
+	gm_drop_exchange(g);
+	if (g->g_srv + 1 < g->g_conf->g_nserver) {
+		g->g_srv++;
+		gm_register(m, g);
+		return;
+	}
+	g->g_srv = 0;
+	backoff = GM_BACKOFF_FIRST_S << (g->g_fail_rounds < 5 ? g->g_fail_rounds : 5);
+	if (backoff > GM_BACKOFF_MAX_S)
+		backoff = GM_BACKOFF_MAX_S;
+	g->g_fail_rounds++;
+	/* a little jitter so that many members refused together do not return together */
+	g->g_wake_ms = gm_now(m) + (uint64_t)backoff * 1000 + rnd(backoff * 250 + 1);
+	g->g_state = GM_BACKOFF;
+}
+
+/*
+ * When to register again.  A TEK that no rekey replaces: a random moment
+ * 60..90 s before it expires (never sooner than half its remaining life).
+ * The KEK: when it expires, it is deleted and the member registers at a
+ * random moment in [expiry, expiry + 80 s] (Cisco's rule, DESIGN.md).
+ */
+static uint64_t
+gm_rereg_time(struct gm *m, const struct gm_group *g)
+{
+	uint64_t now = gm_now(m), best = UINT64_MAX, t, half;
+	size_t i;
+
+	for (i = 0; i < g->g_pol.gp_ntek; i++) {
+		const struct gdoi_tek *k = &g->g_pol.gp_tek[i];
+		uint64_t lead = (60 + rnd(31)) * 1000ull;
+
+		half = k->tek_expiry_ms > now ? now + (k->tek_expiry_ms - now) / 2 : now;
+		t = k->tek_expiry_ms > lead ? k->tek_expiry_ms - lead : now;
+		if (t < half)
+			t = half;
+		if (t < best)
+			best = t;
+	}
+	if (g->g_pol.gp_has_kek) {
+		t = g->g_pol.gp_kek.kek_expiry_ms;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static void
+gm_installed(struct gm *m, struct gm_group *g)
+{
+	const struct gdoi_gpolicy *p = gdoi_pull_policy(g->g_pull);
+	char ks[64], me[64];
+
+	gdoi_gpolicy_clear(&g->g_pol);
+	if (p == NULL || gdoi_gpolicy_copy(&g->g_pol, p) < 0) {
+		g->g_has_pol = 0;
+		gm_fail(m, g, 0, "installing the policy");
+		return;
+	}
+	g->g_has_pol = 1;
+	g->g_reg_ks = g->g_ks;
+	g->g_reg_time = time(NULL);
+	g->g_succeeded++;
+	g->g_fail_rounds = 0;
+	g->g_last_fail[0] = '\0';
+	gdoi_peer_str(&g->g_ks, ks, sizeof(ks));
+	gdoi_addr_str(g->g_local, g->g_local_af, me, sizeof(me));
+	if (g->g_pol.gp_has_kek)
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "SA_KEK_UPDATED", "SA KEK was updated");
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "SA_TEK_UPDATED", "SA TEK was updated");
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_REGS_COMPL",
+	    "Registration to KS %s complete for group %s using address %s", ks, g->g_name, me);
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_INSTALL_POLICIES_SUCCESS",
+	    "SUCCESS: Installation of Reg/Rekey policies from KS %s for group %s & gm identity %s",
+	    ks, g->g_name, me);
+	gdoi_pull_free(g->g_pull);
+	g->g_pull = NULL;
+	g->g_state = GM_REGISTERED;
+	g->g_wake_ms = gm_rereg_time(m, g);
+}
+
+/* ------------------------------------------------------------------ */
+/* Datagrams                                                            */
+
+static void
+gm_pull_out(struct gm *m, struct gm_group *g, const struct gdoi_pull_out *o)
+{
+	gm_send(m, g, o->o_msg, o->o_len);
+	if (o->o_events & GDOI_PULL_EV_DONE)
+		gm_installed(m, g);
+	else if (o->o_events & GDOI_PULL_EV_FAILED)
+		gm_fail(m, g, o->o_notify, "GROUPKEY-PULL");
+}
+
+static void
+gm_start_pull(struct gm *m, struct gm_group *g)
+{
+	static struct gdoi_pull_out o;
+	struct gdoi_pull_gm_cfg cfg;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.gc_group = g->g_conf->g_identity;
+	cfg.gc_sid_request = g->g_conf->g_gm_sid_request ? 1 : 0;
+	memset(&o, 0, offsetof(struct gdoi_pull_out, o_msg));
+	rc = gdoi_pull_initiate(g->g_p1, &cfg, gm_now(m), &g->g_pull, &o);
+	if (rc < 0) {
+		gm_fail(m, g, 0, "starting GROUPKEY-PULL");
+		return;
+	}
+	g->g_state = GM_PULL;
+	gm_pull_out(m, g, &o);
+}
+
+static void
+gm_p1_out(struct gm *m, struct gm_group *g, const struct gdoi_p1_out *o)
+{
+	static struct gdoi_pull_out po;
+	char line[256];
+
+	gm_send(m, g, o->o_msg, o->o_len);
+	if (o->o_events & GDOI_P1_EV_ESTABLISHED) {
+		if (m->m_keylog != NULL && gdoi_p1_keylog_line(g->g_p1, line, sizeof(line)) > 0)
+			(void)gdoi_keylog_write(m->m_keylog, line);
+		gdoi_debug("p1", "group %s: Phase 1 established", g->g_name);
+		if (g->g_state == GM_P1)
+			gm_start_pull(m, g);
+		return;
+	}
+	if (o->o_events & GDOI_P1_EV_FAILED) {
+		gm_fail(m, g, o->o_notify, "Main Mode");
+		return;
+	}
+	if ((o->o_events & GDOI_P1_EV_NOTIFY) && g->g_state == GM_PULL && g->g_pull != NULL) {
+		/* the KS refused the registration with an encrypted notify */
+		memset(&po, 0, offsetof(struct gdoi_pull_out, o_msg));
+		gdoi_pull_abort(g->g_pull, o->o_notify, &po);
+		gm_pull_out(m, g, &po);
+		return;
+	}
+	if (o->o_events & (GDOI_P1_EV_EXPIRED | GDOI_P1_EV_DELETED)) {
+		gdoi_debug("p1", "group %s: Phase 1 SA %s", g->g_name,
+		    (o->o_events & GDOI_P1_EV_EXPIRED) ? "expired" : "deleted by the KS");
+		if (g->g_state == GM_P1 || g->g_state == GM_PULL)
+			gm_fail(m, g, 0, "a Phase 1 SA that went away");
+		else {
+			gdoi_p1_sa_free(g->g_p1);
+			g->g_p1 = NULL;
+		}
+	}
+}
+
+static void
+gm_bad(struct gm *m, const struct gdoi_p1_peer *peer, const char *why)
+{
+	char who[64];
+
+	m->m_rx_bad++;
+	gdoi_log_rl(&m->m_rl_bad, gm_now(m), "CRYPTO", GDOI_LOG_WARNING, "IKMP_BAD_MESSAGE",
+	    "IKE message from %s failed its sanity check or is malformed (%s)",
+	    gdoi_peer_str(peer, who, sizeof(who)), why);
+}
+
+static void
+gm_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg, size_t len)
+{
+	static struct gdoi_p1_out o;
+	static struct gdoi_pull_out po;
+	struct gm_group *g = NULL;
+	uint32_t msgid;
+	size_t i;
+	int rc;
+
+	m->m_rx++;
+	if (len < ISAKMP_HDR_LEN) {
+		gm_bad(m, peer, "shorter than an ISAKMP header");
+		return;
+	}
+	for (i = 0; i < m->m_ngroups; i++) {
+		struct gm_group *c = &m->m_groups[i];
+
+		if (c->g_p1 != NULL && c->g_ks.pa_alen == peer->pa_alen &&
+		    memcmp(c->g_ks.pa_addr, peer->pa_addr, peer->pa_alen) == 0 &&
+		    memcmp(gdoi_p1_icookie(c->g_p1), msg, ISAKMP_COOKIE_LEN) == 0) {
+			g = c;
+			break;
+		}
+	}
+	if (g == NULL) {
+		gm_bad(m, peer, "no SA with these cookies");
+		return;
+	}
+	msgid = (uint32_t)msg[20] << 24 | (uint32_t)msg[21] << 16 | (uint32_t)msg[22] << 8 | msg[23];
+	switch (msg[18]) {
+	case ISAKMP_EX_MAIN:
+	case ISAKMP_EX_INFO:
+		memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
+		rc = gdoi_p1_input(g->g_p1, msg, len, gm_now(m), &o);
+		if (rc < 0 && o.o_len == 0 && o.o_events == 0)
+			gm_bad(m, peer, gdoi_strerror(rc));
+		gm_p1_out(m, g, &o);
+		break;
+	case GDOI_EX_PULL:
+		if (g->g_pull == NULL || gdoi_pull_msgid(g->g_pull) != msgid) {
+			gm_bad(m, peer, "GROUPKEY-PULL of no exchange of ours");
+			break;
+		}
+		memset(&po, 0, offsetof(struct gdoi_pull_out, o_msg));
+		rc = gdoi_pull_input(g->g_pull, msg, len, gm_now(m), &po);
+		if (rc < 0 && po.o_len == 0 && po.o_events == 0)
+			gm_bad(m, peer, gdoi_strerror(rc));
+		gm_pull_out(m, g, &po);
+		break;
+	default:
+		gm_bad(m, peer, "unexpected exchange type");
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Timers                                                               */
+
+static void
+gm_rearm(struct gm *m)
+{
+	uint64_t next = UINT64_MAX, d;
+	size_t i;
+
+	for (i = 0; i < m->m_ngroups; i++) {
+		const struct gm_group *g = &m->m_groups[i];
+
+		if (g->g_p1 != NULL && (d = gdoi_p1_next_deadline(g->g_p1)) < next)
+			next = d;
+		if (g->g_pull != NULL && (d = gdoi_pull_next_deadline(g->g_pull)) < next)
+			next = d;
+		if ((g->g_state == GM_BACKOFF || g->g_state == GM_REGISTERED) &&
+		    g->g_wake_ms < next)
+			next = g->g_wake_ms;
+	}
+	gdoi_ev_timer_at(m->m_timer, next);
+}
+
+static void
+gm_wake(struct gm *m, struct gm_group *g, uint64_t now)
+{
+	if (g->g_state == GM_BACKOFF) {
+		gm_register(m, g);
+		return;
+	}
+	/* GM_REGISTERED: a key is about to run out and no rekey replaced it */
+	if (g->g_pol.gp_has_kek && g->g_pol.gp_kek.kek_expiry_ms <= now) {
+		OPENSSL_cleanse(g->g_pol.gp_kek.kek_key, sizeof(g->g_pol.gp_kek.kek_key));
+		g->g_pol.gp_has_kek = 0;
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_DELETE_EXPIRED_KEK",
+		    "KEK expired for group %s and was deleted", g->g_name);
+		g->g_wake_ms = now + rnd(80001);
+		return;
+	}
+	gdoi_log("GDOI", GDOI_LOG_WARNING, "GM_RE_REGISTER",
+	    "The IPSec SA created for group %s may have expired/been cleared, or didn't go "
+	    "through. Re-register to KS.", g->g_name);
+	g->g_srv = 0;
+	gm_register(m, g);
+}
+
+static void
+gm_timer_cb(struct gdoi_ev_timer *w, void *arg)
+{
+	static struct gdoi_p1_out o;
+	static struct gdoi_pull_out po;
+	struct gm *m = arg;
+	uint64_t now = gm_now(m);
+	size_t i;
+
+	(void)w;
+	for (i = 0; i < m->m_ngroups; i++) {
+		struct gm_group *g = &m->m_groups[i];
+
+		if (g->g_pull != NULL && gdoi_pull_next_deadline(g->g_pull) <= now) {
+			memset(&po, 0, offsetof(struct gdoi_pull_out, o_msg));
+			gdoi_pull_tick(g->g_pull, now, &po);
+			gm_pull_out(m, g, &po);
+		}
+		if (g->g_p1 != NULL && gdoi_p1_next_deadline(g->g_p1) <= now) {
+			memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
+			gdoi_p1_tick(g->g_p1, now, &o);
+			gm_p1_out(m, g, &o);
+		}
+		if ((g->g_state == GM_BACKOFF || g->g_state == GM_REGISTERED) &&
+		    g->g_wake_ms <= now)
+			gm_wake(m, g, now);
+	}
+	gm_rearm(m);
+}
+
+static void
+gm_rx_cb(struct gdoi_ev_io *w, int fd, void *arg)
+{
+	static uint8_t buf[65536];
+	struct gm *m = arg;
+	struct gdoi_p1_peer peer;
+	ssize_t n;
+	int i;
+
+	(void)w;
+	for (i = 0; i < 64; i++) {
+		n = gdoi_udp_recv(fd, buf, sizeof(buf), &peer);
+		if (n < 0)
+			break;
+		if ((size_t)n > sizeof(buf)) {
+			gm_bad(m, &peer, "datagram larger than 64 KiB");
+			continue;
+		}
+		gm_input(m, &peer, buf, (size_t)n);
+	}
+	gm_rearm(m);
+}
+
+static void
+gm_ctl_cb(struct gdoi_ev_io *w, int fd, void *arg)
+{
+	struct gm *m = arg;
+
+	(void)w;
+	gdoi_ctl_serve(fd, gm_ctl, m);
+	gm_rearm(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* Configuration and life cycle                                         */
+
+static int
+gm_check_conf(const struct gdoi_conf *c, char *err, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < c->c_ngroup; i++)
+		if (c->c_group[i].g_nserver == 0) {
+			snprintf(err, cap, "%s:%u: group %s has no server address: a group member "
+			    "configuration needs one", c->c_file, c->c_group[i].g_line,
+			    c->c_group[i].g_name);
+			return -1;
+		}
+	if (c->c_nike == 0) {
+		snprintf(err, cap, "%s: no isakmp policy", c->c_file);
+		return -1;
+	}
+	return 0;
+}
+
+/* Groups of c: one kept by name and identity keeps its state and policy. */
+static int
+gm_apply_groups(struct gm *m, struct gdoi_conf *c)
+{
+	struct gm_group *ng = calloc(c->c_ngroup != 0 ? c->c_ngroup : 1, sizeof(*ng));
+	size_t i, j;
+
+	if (ng == NULL)
+		return -1;
+	for (i = 0; i < c->c_ngroup; i++) {
+		struct gm_group *g = &ng[i];
+
+		snprintf(g->g_name, sizeof(g->g_name), "%s", c->c_group[i].g_name);
+		for (j = 0; j < m->m_ngroups; j++) {
+			struct gm_group *og = &m->m_groups[j];
+
+			if (og->g_conf != NULL && strcmp(og->g_name, g->g_name) == 0 &&
+			    og->g_conf->g_identity == c->c_group[i].g_identity) {
+				*g = *og;
+				memset(og, 0, sizeof(*og));
+				break;
+			}
+		}
+		g->g_conf = &c->c_group[i];
+		if (g->g_srv >= g->g_conf->g_nserver)
+			g->g_srv = 0;
+	}
+	for (j = 0; j < m->m_ngroups; j++) {
+		gm_drop_exchange(&m->m_groups[j]);
+		gdoi_gpolicy_clear(&m->m_groups[j].g_pol);
+	}
+	free(m->m_groups);
+	m->m_groups = ng;
+	m->m_ngroups = c->c_ngroup;
+	return 0;
+}
+
+int
+gm_reload(struct gm *m)
+{
+	struct gdoi_conf *c = NULL;
+	char err[1024];
+	size_t i;
+
+	if (gdoi_conf_load(m->m_opts.o_conf, &c, err, sizeof(err)) < 0 ||
+	    gm_check_conf(c, err, sizeof(err)) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR",
+		    "%s; keeping the running configuration", err);
+		gdoi_conf_free(c);
+		return -1;
+	}
+	if (gm_apply_groups(m, c) < 0) {
+		gdoi_conf_free(c);
+		return -1;
+	}
+	if (gdoi_daemon_p1_ctx(&m->m_p1, c) < 0)
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR",
+		    "certificates of %s not loaded; signature authentication is off", c->c_file);
+	gdoi_conf_free(m->m_conf);
+	m->m_conf = c;
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "CONFIG_RELOADED", "Configuration %s reloaded",
+	    c->c_file);
+	for (i = 0; i < m->m_ngroups; i++)
+		if (m->m_groups[i].g_state == GM_IDLE)
+			gm_register(m, &m->m_groups[i]);
+	gm_rearm(m);
+	return 0;
+}
+
+void
+gm_clear(struct gm *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->m_ngroups; i++) {
+		struct gm_group *g = &m->m_groups[i];
+
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_CLEAR_REGISTER",
+		    "Config: GM cleared gdoi configuration for the group %s.", g->g_name);
+		gdoi_gpolicy_clear(&g->g_pol);
+		g->g_has_pol = 0;
+		g->g_srv = 0;
+		gm_register(m, g);
+	}
+	gm_rearm(m);
+}
+
+static void
+gm_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
+{
+	struct gm *m = arg;
+
+	(void)w;
+	if (signum == SIGHUP) {
+		(void)gm_reload(m);
+		return;
+	}
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_STOP", "Group member stopping (signal %d)", signum);
+	gdoi_ev_break(m->m_loop);
+}
+
+static int
+gm_open_sockets(struct gm *m)
+{
+	static const uint8_t any[16];
+	uint16_t port = m->m_conf->c_port != 0 ? m->m_conf->c_port : 848;
+	const uint8_t *a4 = any, *a6 = any;
+	size_t i;
+
+	for (i = 0; i < m->m_conf->c_nlisten; i++) {
+		if (m->m_conf->c_listen[i].la_af == 6)
+			a6 = m->m_conf->c_listen[i].la_addr;
+		else
+			a4 = m->m_conf->c_listen[i].la_addr;
+	}
+	m->m_fd4 = gdoi_udp_bind(4, a4, port);
+	if (m->m_fd4 < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind UDP port %u: %s", port,
+		    strerror(-m->m_fd4));
+		return -1;
+	}
+	m->m_io4 = gdoi_ev_io_new(m->m_loop, m->m_fd4, gm_rx_cb, m);
+	m->m_fd6 = gdoi_udp_bind(6, a6, port);
+	if (m->m_fd6 >= 0)
+		m->m_io6 = gdoi_ev_io_new(m->m_loop, m->m_fd6, gm_rx_cb, m);
+	else
+		gdoi_debug("sock", "no IPv6 socket: %s", strerror(-m->m_fd6));
+	return 0;
+}
+
+int
+gm_init(struct gm *m, const struct gdoi_daemon_opts *o)
+{
+	char err[1024];
+	const char *ctl;
+
+	memset(m, 0, sizeof(*m));
+	m->m_opts = *o;
+	m->m_fd4 = m->m_fd6 = m->m_ctl_fd = -1;
+	m->m_loop = gdoi_ev_default();
+	if (m->m_loop == NULL)
+		return -1;
+	if (gdoi_conf_load(o->o_conf, &m->m_conf, err, sizeof(err)) < 0 ||
+	    gm_check_conf(m->m_conf, err, sizeof(err)) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR", "%s", err);
+		return -1;
+	}
+	if (gdoi_daemon_p1_ctx(&m->m_p1, m->m_conf) < 0 || gm_apply_groups(m, m->m_conf) < 0)
+		return -1;
+	if (gdoi_daemon_keylog(o->o_keylog, m->m_conf->c_keylog, &m->m_keylog) < 0)
+		return -1;
+	if (gm_open_sockets(m) < 0)
+		return -1;
+	ctl = o->o_ctl != NULL ? o->o_ctl : m->m_conf->c_ctl_socket != NULL ?
+	    m->m_conf->c_ctl_socket : "/run/gdoi/gm.sock";
+	m->m_ctl_path = strdup(ctl);
+	m->m_ctl_fd = gdoi_ctl_listen(ctl);
+	if (m->m_ctl_fd < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONTROL", "cannot listen on %s: %s", ctl,
+		    strerror(-m->m_ctl_fd));
+		return -1;
+	}
+	m->m_ctl_io = gdoi_ev_io_new(m->m_loop, m->m_ctl_fd, gm_ctl_cb, m);
+	m->m_timer = gdoi_ev_timer_new(m->m_loop, gm_timer_cb, m);
+	m->m_sig[0] = gdoi_ev_signal_new(m->m_loop, SIGTERM, gm_signal_cb, m);
+	m->m_sig[1] = gdoi_ev_signal_new(m->m_loop, SIGINT, gm_signal_cb, m);
+	m->m_sig[2] = gdoi_ev_signal_new(m->m_loop, SIGHUP, gm_signal_cb, m);
+	if (m->m_timer == NULL || m->m_ctl_io == NULL || m->m_sig[2] == NULL)
+		return -1;
+	return 0;
+}
+
+void
+gm_start(struct gm *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->m_ngroups; i++)
+		gm_register(m, &m->m_groups[i]);
+	gm_rearm(m);
+}
+
+void
+gm_free(struct gm *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->m_ngroups; i++) {
+		gm_drop_exchange(&m->m_groups[i]);
+		gdoi_gpolicy_clear(&m->m_groups[i].g_pol);
+	}
+	free(m->m_groups);
+	gdoi_ev_io_free(m->m_io4);
+	gdoi_ev_io_free(m->m_io6);
+	if (m->m_fd4 >= 0)
+		close(m->m_fd4);
+	if (m->m_fd6 >= 0)
+		close(m->m_fd6);
+	gdoi_ev_io_free(m->m_ctl_io);
+	if (m->m_ctl_fd >= 0) {
+		close(m->m_ctl_fd);
+		if (m->m_ctl_path != NULL)
+			(void)unlink(m->m_ctl_path);
+	}
+	free(m->m_ctl_path);
+	gdoi_ev_timer_free(m->m_timer);
+	for (i = 0; i < 3; i++)
+		gdoi_ev_signal_free(m->m_sig[i]);
+	gdoi_p1_ctx_free_certs(&m->m_p1);
+	gdoi_keylog_close(m->m_keylog);
+	gdoi_conf_free(m->m_conf);
+	memset(m, 0, sizeof(*m));
+}

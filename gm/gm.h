@@ -1,0 +1,82 @@
+/*
+ * gdoi-gm internals.  One struct gm per process: the configuration, the
+ * Phase 1 context, and per group the registration state machine with the
+ * policy it downloaded.
+ */
+#ifndef GDOI_GM_H
+#define GDOI_GM_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "gdoi/config.h"
+#include "gdoi/daemon.h"
+#include "gdoi/event.h"
+#include "gdoi/keylog.h"
+#include "gdoi/log.h"
+#include "gdoi/pull.h"
+#include "gdoi/tree.h"
+
+/* gm.c */
+
+enum gm_state {
+	GM_IDLE = 0,     /* not started */
+	GM_P1,           /* Main Mode with a KS */
+	GM_PULL,         /* GROUPKEY-PULL under it */
+	GM_REGISTERED,   /* policy installed; waiting for re-registration */
+	GM_BACKOFF,      /* every server failed; retrying later */
+};
+
+struct gm_group {
+	char g_name[GDOI_CONF_NAME_MAX];
+	const struct gdoi_conf_group *g_conf; /* into gm.m_conf */
+	enum gm_state g_state;
+	size_t g_srv;                /* server list index being tried */
+	struct gdoi_p1_peer g_ks;    /* that server, port 848 */
+	uint8_t g_local[16];         /* our address towards it */
+	uint8_t g_local_af;
+	struct gdoi_p1_sa *g_p1;
+	struct gdoi_pull *g_pull;
+	uint8_t g_has_pol;
+	struct gdoi_gpolicy g_pol;   /* GM clock expiries */
+	struct gdoi_p1_peer g_reg_ks; /* registered with */
+	time_t g_reg_time;
+	unsigned g_succeeded, g_attempted;
+	unsigned g_fail_rounds;      /* consecutive rounds where every server failed */
+	char g_last_fail[192];
+	uint64_t g_wake_ms;          /* BACKOFF: retry; REGISTERED: re-register */
+};
+
+struct gm {
+	struct gdoi_daemon_opts m_opts;
+	struct gdoi_conf *m_conf;
+	struct gdoi_p1_ctx m_p1;
+	struct gm_group *m_groups;
+	size_t m_ngroups;
+	int m_fd4, m_fd6;
+	struct gdoi_ev_io *m_io4, *m_io6;
+	int m_ctl_fd;
+	struct gdoi_ev_io *m_ctl_io;
+	char *m_ctl_path;
+	struct gdoi_ev_loop *m_loop;
+	struct gdoi_ev_timer *m_timer;
+	struct gdoi_ev_signal *m_sig[3];
+	struct gdoi_keylog *m_keylog;
+	struct gdoi_ratelimit m_rl_bad;
+	uint64_t m_rx, m_rx_bad, m_tx;
+};
+
+int gm_init(struct gm *m, const struct gdoi_daemon_opts *o);
+void gm_start(struct gm *m);
+void gm_free(struct gm *m);
+int gm_reload(struct gm *m);
+uint64_t gm_now(const struct gm *m);
+/* clear crypto gdoi: register every group again now */
+void gm_clear(struct gm *m);
+
+/* gm_show.c */
+int gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,
+    size_t errcap);
+const char *gm_state_text(enum gm_state st);
+
+#endif

@@ -1,1 +1,131 @@
-typedef int gdoi_stub;
+/*
+ * gdoi-gm control requests: "show crypto gdoi [gm]", "clear crypto gdoi"
+ * and "reload".  Keys of the reply tree are the stable contract
+ * (gdoictl -f keyvalue); labels follow the IOS group member output.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gdoi/ctl.h"
+#include "gdoi/wire.h"
+#include "gm.h"
+
+const char *
+gm_state_text(enum gm_state st)
+{
+	switch (st) {
+	case GM_REGISTERED: return "Registered";
+	case GM_P1:
+	case GM_PULL: return "Registering";
+	case GM_BACKOFF: return "Not registered";
+	default: return "Not started";
+	}
+}
+
+static void
+show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t now)
+{
+	const struct gdoi_conf_group *c = g->g_conf;
+	const struct gdoi_gpolicy *p = &g->g_pol;
+	char a[64], list[512], key[16], line[192], label[128];
+	size_t i, off = 0;
+
+	list[0] = '\0';
+	for (i = 0; i < c->g_nserver; i++)
+		off += (size_t)snprintf(list + off, off < sizeof(list) ? sizeof(list) - off : 0,
+		    "%s%s", i ? ", " : "",
+		    gdoi_addr_str(c->g_server[i].sv_addr, c->g_server[i].sv_af, a, sizeof(a)));
+	gdoi_tree_open(t, g->g_name, NULL);
+	gdoi_tree_attr(t, "name", "Group Name", "%s", g->g_name);
+	gdoi_tree_attr(t, "identity", "Group Identity", "%u", c->g_identity);
+	gdoi_tree_attr(t, "type", "Group Type", "%s", "GDOI (ISAKMP)");
+	gdoi_tree_attr(t, "crypto_path", "Crypto Path", "%s",
+	    g->g_local_af == 6 ? "ipv6" : "ipv4");
+	gdoi_tree_attr(t, "km_path", "Key Management Path", "%s",
+	    g->g_local_af == 6 ? "ipv6" : "ipv4");
+	gdoi_tree_attr(t, "rekeys_received", "Rekeys received", "%u", 0u);
+	gdoi_tree_attr(t, "sa_direction", "IPSec SA Direction", "%s", "Both");
+	gdoi_tree_attr(t, "server_list", "Group Server list", "%s", list);
+	gdoi_tree_attr(t, "local_address", "Group member", "%s  vrf: None",
+	    gdoi_addr_str(g->g_local, g->g_local_af != 0 ? g->g_local_af : 4, a, sizeof(a)));
+	gdoi_tree_attr(t, "version", "Version", "%s", PACKAGE_VERSION);
+	gdoi_tree_attr(t, "registration_status", "Registration status", "%s",
+	    gm_state_text(g->g_state));
+	gdoi_tree_attr(t, "registered_with", "Registered with", "%s",
+	    g->g_has_pol ? gdoi_peer_str(&g->g_reg_ks, a, sizeof(a)) : "-");
+	if (g->g_state == GM_REGISTERED || g->g_state == GM_BACKOFF)
+		gdoi_tree_attr(t, "reregisters_in", "Re-registers in", "%u sec",
+		    gdoi_remaining_s(g->g_wake_ms, now));
+	gdoi_tree_attr(t, "succeeded_registrations", "Succeeded registration", "%u",
+	    g->g_succeeded);
+	gdoi_tree_attr(t, "attempted_registrations", "Attempted registration", "%u",
+	    g->g_attempted);
+	gdoi_tree_attr(t, "last_rekey_from", "Last rekey from", "%s", "0.0.0.0");
+	gdoi_tree_attr(t, "last_rekey_seq", "Last rekey seq num", "%u", p->gp_seq);
+	gdoi_tree_attr(t, "unicast_rekeys_received", "Unicast rekey received", "%u", 0u);
+	gdoi_tree_attr(t, "rekey_acks_sent", "Rekey ACKs sent", "%u", 0u);
+	if (g->g_last_fail[0] != '\0')
+		gdoi_tree_attr(t, "last_failure", "Last registration failure", "%s",
+		    g->g_last_fail);
+	if (g->g_has_pol) {
+		snprintf(label, sizeof(label), "ACL Downloaded From KS %s:",
+		    gdoi_peer_str(&g->g_reg_ks, a, sizeof(a)));
+		gdoi_tree_open(t, "acl", label);
+		for (i = 0; i < p->gp_nacl; i++) {
+			snprintf(key, sizeof(key), "%zu", i);
+			gdoi_ace_format(&p->gp_acl[i], line, sizeof(line));
+			gdoi_tree_attr(t, key, "", "%s", line);
+		}
+		gdoi_tree_close(t);
+		if (p->gp_has_kek)
+			gdoi_show_kek(t, &p->gp_kek, now);
+		gdoi_tree_open(t, "tek", "TEK POLICY for the current KS-Policy ACEs Downloaded:");
+		for (i = 0; i < p->gp_ntek; i++)
+			gdoi_show_tek(t, p, i, now);
+		gdoi_tree_close(t);
+	}
+	gdoi_tree_close(t);
+	(void)m;
+}
+
+int
+gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t errcap)
+{
+	struct gm *m = arg;
+	uint64_t now = gm_now(m);
+	size_t i;
+
+	switch (type) {
+	case GDOI_CTL_SHOW:
+		if (strcmp(cmd, "crypto gdoi") != 0 && strcmp(cmd, "crypto gdoi gm") != 0) {
+			snprintf(err, errcap, "unknown command: show %s", cmd);
+			return -1;
+		}
+		gdoi_tree_open(t, "group", "GROUP INFORMATION");
+		for (i = 0; i < m->m_ngroups; i++)
+			show_group(m, t, &m->m_groups[i], now);
+		gdoi_tree_close(t);
+		return 0;
+	case GDOI_CTL_CLEAR:
+		if (strcmp(cmd, "crypto gdoi") != 0) {
+			snprintf(err, errcap, "unknown command: clear %s", cmd);
+			return -1;
+		}
+		gm_clear(m);
+		gdoi_tree_attr(t, "clear", "Clear", "%s", "registering again");
+		return 0;
+	case GDOI_CTL_RELOAD:
+		if (gm_reload(m) < 0) {
+			snprintf(err, errcap, "reload failed: the running configuration is kept "
+			    "(see the log for the reason)");
+			return -1;
+		}
+		gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
+		return 0;
+	default:
+		snprintf(err, errcap, "this request is not supported by the group member");
+		return -1;
+	}
+}

@@ -1,1 +1,1086 @@
-typedef int gdoi_stub;
+/*
+ * gdoi-ks: the key server.  Sockets, Phase 1 SAs, GROUPKEY-PULL
+ * exchanges, the groups' keys and the member registry, tied together on
+ * one libev loop.  Protocol logic lives in libgdoi (p1.c, pull.c,
+ * policy.c); this file only moves datagrams, keeps state and logs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+
+#include "gdoi/ctl.h"
+#include "gdoi/names.h"
+#include "gdoi/wire.h"
+#include "ks.h"
+
+#define KS_DEFAULT_STATEDIR GDOI_LOCALSTATEDIR "/lib/gdoi"
+
+uint64_t
+ks_now(const struct ks *k)
+{
+	return gdoi_ev_now_ms(k->k_loop);
+}
+
+static const char *
+notify_name(uint16_t n, char *buf, size_t cap)
+{
+	return gdoi_name_buf(GDOI_NS_NOTIFY, n, buf, cap);
+}
+
+/* The type of the notify in an unencrypted Informational we built. */
+static uint16_t
+plain_notify_type(const uint8_t *m, size_t n)
+{
+	/* HDR(28) | N: generic header(4) DOI(4) protocol(1) SPI size(1) type(2) */
+	if (n < ISAKMP_HDR_LEN + 12 || m[16] != ISAKMP_PL_N)
+		return 0;
+	return (uint16_t)(m[ISAKMP_HDR_LEN + 10] << 8 | m[ISAKMP_HDR_LEN + 11]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Group keys                                                           */
+
+static int
+random_nonzero32(uint32_t *v)
+{
+	do {
+		if (RAND_bytes((unsigned char *)v, sizeof(*v)) != 1)
+			return -1;
+	} while (*v == 0);
+	return 0;
+}
+
+/* Load the group's RSA rekey signing key, or create it (0600) on first start. */
+static int
+ks_load_sigkey(struct ks *k, struct ks_group *g)
+{
+	const struct gdoi_conf_rekey *rk = &g->g_conf->g_rekey;
+	const char *dir = k->k_opts.o_statedir != NULL ? k->k_opts.o_statedir :
+	    k->k_conf->c_state_dir != NULL ? k->k_conf->c_state_dir : KS_DEFAULT_STATEDIR;
+	char path[4096];
+	EVP_PKEY *pk = NULL;
+	FILE *f;
+	int fd;
+
+	if (rk->rk_key_path != NULL && k->k_opts.o_statedir == NULL)
+		snprintf(path, sizeof(path), "%s", rk->rk_key_path);
+	else if (rk->rk_key_path != NULL) {
+		const char *base = strrchr(rk->rk_key_path, '/');
+		snprintf(path, sizeof(path), "%s/%s", dir, base != NULL ? base + 1 : rk->rk_key_path);
+	} else
+		snprintf(path, sizeof(path), "%s/%s-rekey.pem", dir, g->g_name);
+	free(g->g_keypath);
+	g->g_keypath = strdup(path);
+
+	f = fopen(path, "r");
+	if (f != NULL) {
+		pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+		if (pk == NULL || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "KS_NO_RSA_KEYS",
+			    "%s: not an RSA private key in PEM for group %s", path, g->g_name);
+			EVP_PKEY_free(pk);
+			return -1;
+		}
+	} else if (errno == ENOENT) {
+		unsigned bits = rk->rk_key_bits != 0 ? rk->rk_key_bits : 2048;
+
+		pk = EVP_RSA_gen(bits);
+		if (pk == NULL)
+			return -1;
+		if (gdoi_mkdir_for(path) < 0 ||
+		    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
+		    (f = fdopen(fd, "w")) == NULL) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "KS_NO_RSA_KEYS",
+			    "cannot create %s for group %s: %s", path, g->g_name, strerror(errno));
+			EVP_PKEY_free(pk);
+			return -1;
+		}
+		if (PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL) != 1) {
+			fclose(f);
+			EVP_PKEY_free(pk);
+			return -1;
+		}
+		fclose(f);
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_RSA_KEY_CREATED",
+		    "Generated a %u-bit RSA rekey key for group %s in %s", bits, g->g_name, path);
+	} else {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "KS_NO_RSA_KEYS", "cannot read %s for group %s: %s",
+		    path, g->g_name, strerror(errno));
+		return -1;
+	}
+	EVP_PKEY_free(g->g_sigkey);
+	g->g_sigkey = pk;
+	return 0;
+}
+
+static int
+ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now)
+{
+	const struct gdoi_conf_group *c = g->g_conf;
+	struct gdoi_kek *kek = &g->g_pol.gp_kek;
+	unsigned char *der = NULL;
+	int derlen;
+
+	OPENSSL_cleanse(kek->kek_key, sizeof(kek->kek_key));
+	free(kek->kek_pub);
+	kek->kek_pub = NULL;
+	memset(kek, 0, sizeof(*kek));
+	kek->kek_alg = KEK_ALG_AES;
+	kek->kek_keybits = c->g_rekey.rk_keybits != 0 ? c->g_rekey.rk_keybits : 128;
+	if (RAND_bytes(kek->kek_spi, sizeof(kek->kek_spi)) != 1 ||
+	    RAND_bytes(kek->kek_key, kek->kek_keybits / 8) != 1)
+		return -1;
+	kek->kek_life_s = c->g_rekey.rk_life_s != 0 ? c->g_rekey.rk_life_s : 86400;
+	kek->kek_expiry_ms = now + (uint64_t)kek->kek_life_s * 1000;
+	kek->kek_sig_hash = c->g_rekey.rk_sig_hash != 0 ? c->g_rekey.rk_sig_hash : SIG_HASH_SHA256;
+	kek->kek_sig_alg = SIG_ALG_RSA;
+	kek->kek_sig_keybits = (uint16_t)EVP_PKEY_get_bits(g->g_sigkey);
+	derlen = i2d_PUBKEY(g->g_sigkey, &der);
+	if (derlen <= 0)
+		return -1;
+	kek->kek_pub = malloc((size_t)derlen);
+	if (kek->kek_pub == NULL) {
+		OPENSSL_free(der);
+		return -1;
+	}
+	memcpy(kek->kek_pub, der, (size_t)derlen);
+	kek->kek_publen = (size_t)derlen;
+	OPENSSL_free(der);
+	kek->kek_af = c->g_local_af != 0 ? c->g_local_af : 4;
+	memcpy(kek->kek_src, c->g_local_addr, sizeof(kek->kek_src));
+	if (c->g_rekey.rk_multicast) {
+		kek->kek_af = c->g_rekey.rk_af;
+		memcpy(kek->kek_dst, c->g_rekey.rk_addr, sizeof(kek->kek_dst));
+		kek->kek_multicast = 1;
+	}
+	kek->kek_port = k->k_conf->c_port != 0 ? k->k_conf->c_port : 848;
+	g->g_pol.gp_has_kek = 1;
+	return 0;
+}
+
+static int
+ks_new_tek(struct ks_group *g, struct gdoi_tek *t, uint64_t now)
+{
+	uint32_t spi;
+	size_t i;
+
+again:
+	if (random_nonzero32(&spi) < 0)
+		return -1;
+	if (spi < 256) /* 1..255 are reserved for IANA (RFC 4303 2.1) */
+		goto again;
+	for (i = 0; i < g->g_pol.gp_ntek; i++)
+		if (g->g_pol.gp_tek[i].tek_spi == spi)
+			goto again;
+	t->tek_spi = spi;
+	OPENSSL_cleanse(t->tek_enc, sizeof(t->tek_enc));
+	OPENSSL_cleanse(t->tek_int, sizeof(t->tek_int));
+	if (RAND_bytes(t->tek_enc, (int)gdoi_tek_enc_keylen(&t->tek_x)) != 1)
+		return -1;
+	if (gdoi_tek_int_keylen(&t->tek_x) > 0 &&
+	    RAND_bytes(t->tek_int, (int)gdoi_tek_int_keylen(&t->tek_x)) != 1)
+		return -1;
+	t->tek_expiry_ms = now + (uint64_t)t->tek_life_s * 1000;
+	return 0;
+}
+
+/* The whole policy of a group from its configuration: ACL, TEKs, KEK. */
+static int
+ks_group_build(struct ks *k, struct ks_group *g, uint64_t now)
+{
+	const struct gdoi_conf_group *c = g->g_conf;
+	struct gdoi_gpolicy *p = &g->g_pol;
+	size_t i, j;
+
+	gdoi_gpolicy_clear(p);
+	p->gp_group = c->g_identity;
+	for (i = 0; i < c->g_nsa && i < GDOI_TEK_MAX; i++) {
+		const struct gdoi_conf_sa *sa = &c->g_sa[i];
+		const struct gdoi_conf_profile *pr = &k->k_conf->c_profile[sa->sa_profile];
+		const struct gdoi_conf_acl *acl = &k->k_conf->c_acl[sa->sa_acl];
+		struct gdoi_tek *t = &p->gp_tek[p->gp_ntek];
+
+		if (p->gp_nacl + acl->acl_n > GDOI_ACL_MAX || acl->acl_n == 0)
+			return -1;
+		t->tek_x = pr->pr_x;
+		t->tek_life_s = pr->pr_life_s != 0 ? pr->pr_life_s : 3600;
+		t->tek_addr_pres = GDOI_AP_SRC_DST;
+		t->tek_dir = GDOI_DIR_SYMMETRIC;
+		t->tek_acl_first = (uint16_t)p->gp_nacl;
+		t->tek_acl_n = (uint16_t)acl->acl_n;
+		for (j = 0; j < acl->acl_n; j++)
+			p->gp_acl[p->gp_nacl++] = acl->acl_e[j];
+		p->gp_ntek++;
+		if (ks_new_tek(g, t, now) < 0)
+			return -1;
+	}
+	if (g->g_sigkey == NULL && ks_load_sigkey(k, g) < 0)
+		return -1;
+	return ks_new_kek(k, g, now);
+}
+
+/*
+ * Keys past their lifetime are replaced when a member registers, so a
+ * key server without a rekey schedule still never hands out an expired
+ * key.  (The rekey scheduler replaces them before expiry and pushes them.)
+ */
+static int
+ks_group_refresh(struct ks *k, struct ks_group *g, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < g->g_pol.gp_ntek; i++) {
+		struct gdoi_tek *t = &g->g_pol.gp_tek[i];
+
+		if (t->tek_expiry_ms <= now + 1000) {
+			if (ks_new_tek(g, t, now) < 0)
+				return -1;
+			gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_NEW_TEK",
+			    "Group %s: new TEK, SPI 0x%08X, lifetime %u s", g->g_name, t->tek_spi,
+			    t->tek_life_s);
+		}
+	}
+	if (g->g_pol.gp_kek.kek_expiry_ms <= now + 1000) {
+		if (ks_new_kek(k, g, now) < 0)
+			return -1;
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_NEW_KEK", "Group %s: new KEK, lifetime %u s",
+		    g->g_name, g->g_pol.gp_kek.kek_life_s);
+	}
+	return 0;
+}
+
+static void
+ks_group_clear(struct ks_group *g)
+{
+	struct ks_member *m, *n;
+
+	gdoi_gpolicy_clear(&g->g_pol);
+	EVP_PKEY_free(g->g_sigkey);
+	g->g_sigkey = NULL;
+	free(g->g_keypath);
+	g->g_keypath = NULL;
+	for (m = g->g_members; m != NULL; m = n) {
+		n = m->m_next;
+		free(m);
+	}
+	g->g_members = NULL;
+	g->g_nmembers = 0;
+}
+
+static struct ks_group *
+ks_group_by_id(struct ks *k, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < k->k_ngroups; i++)
+		if (k->k_groups[i].g_conf->g_identity == id)
+			return &k->k_groups[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Member registry                                                      */
+
+static void
+ks_member_add(struct ks_group *g, const struct gdoi_p1_sa *p1, size_t nsids)
+{
+	const struct gdoi_p1_peer *peer = gdoi_p1_peer(p1);
+	const struct gdoi_id *id = gdoi_p1_peer_id(p1);
+	uint8_t af = peer->pa_alen == 16 ? 6 : 4;
+	struct ks_member *m, **pp;
+
+	for (m = g->g_members; m != NULL; m = m->m_next)
+		if (m->m_af == af && memcmp(m->m_addr, peer->pa_addr, peer->pa_alen) == 0)
+			break;
+	if (m == NULL) {
+		m = calloc(1, sizeof(*m));
+		if (m == NULL)
+			return;
+		m->m_af = af;
+		memcpy(m->m_addr, peer->pa_addr, peer->pa_alen);
+		m->m_first = time(NULL);
+		/* keep the list in registration order */
+		for (pp = &g->g_members; *pp != NULL; pp = &(*pp)->m_next)
+			;
+		*pp = m;
+		g->g_nmembers++;
+	}
+	m->m_last = time(NULL);
+	m->m_regs++;
+	m->m_sids = (unsigned)nsids;
+	if (id != NULL)
+		gdoi_id_str(id, m->m_ident, sizeof(m->m_ident));
+	else
+		snprintf(m->m_ident, sizeof(m->m_ident), "-");
+}
+
+/* ------------------------------------------------------------------ */
+/* GROUPKEY-PULL callbacks                                              */
+
+static char *
+peer_cert_dn(const struct gdoi_p1_sa *p1)
+{
+	X509 *c = gdoi_p1_peer_cert(p1);
+	BIO *b;
+	char *s = NULL;
+	long n;
+	char *p;
+
+	if (c == NULL || (b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(b, X509_get_subject_name(c), 0, XN_FLAG_RFC2253) >= 0) {
+		n = BIO_get_mem_data(b, &p);
+		if (n >= 0 && (s = malloc((size_t)n + 1)) != NULL) {
+			memcpy(s, p, (size_t)n);
+			s[n] = '\0';
+		}
+	}
+	BIO_free(b);
+	return s;
+}
+
+static int
+ks_lookup(void *arg, const struct gdoi_p1_sa *p1, uint32_t group,
+    const struct gdoi_gpolicy **pol)
+{
+	struct ks *k = arg;
+	struct ks_group *g = ks_group_by_id(k, group);
+	const struct gdoi_id *id = gdoi_p1_peer_id(p1);
+	char who[64], ident[256];
+	char *dn;
+	int ok;
+
+	gdoi_peer_str(gdoi_p1_peer(p1), who, sizeof(who));
+	if (g == NULL) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "KS_UNKNOWN_GROUP",
+		    "Registration request from %s for group identity %u, which is not configured",
+		    who, group);
+		return N_INVALID_ID_INFORMATION;
+	}
+	if (id != NULL)
+		gdoi_id_str(id, ident, sizeof(ident));
+	else
+		snprintf(ident, sizeof(ident), "%s", who);
+	dn = peer_cert_dn(p1);
+	ok = id != NULL && gdoi_conf_authorized(g->g_conf, id, dn);
+	free(dn);
+	if (!ok) {
+		g->g_regs_refused++;
+		gdoi_log("GDOI", GDOI_LOG_ALERT, "UNAUTHORIZED_IDENTITY",
+		    "Group %s received registration from unauthorized identity: %s", g->g_name,
+		    ident);
+		return N_INVALID_ID_INFORMATION;
+	}
+	if (ks_group_refresh(k, g, ks_now(k)) < 0)
+		return N_INVALID_KEY_INFORMATION;
+	*pol = &g->g_pol;
+	return 0;
+}
+
+static int
+ks_sid_alloc(void *arg, const struct gdoi_p1_sa *p1, uint32_t group, unsigned n,
+    struct gdoi_sid_grant *gr, size_t cap)
+{
+	struct ks *k = arg;
+	struct ks_group *g = ks_group_by_id(k, group);
+	unsigned bits;
+	size_t i, out = 0;
+
+	(void)p1;
+	(void)n;
+	if (g == NULL)
+		return -N_INVALID_ID_INFORMATION;
+	bits = g->g_conf->g_sid_bits != 0 ? g->g_conf->g_sid_bits : 8;
+	for (i = 0; i < g->g_pol.gp_ntek && out < cap; i++) {
+		const struct gdoi_tek *t = &g->g_pol.gp_tek[i];
+
+		if (t->tek_x.tx_esp != ESP_T_AES_GCM_16)
+			continue;
+		/* SID 0 is not handed out; a SID is never reused under a TEK */
+		if (g->g_sid_next == 0)
+			g->g_sid_next = 1;
+		if (bits < 32 && g->g_sid_next >= (1u << bits)) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "KS_SID_EXHAUSTED",
+			    "Group %s: all %u-bit sender IDs are in use", g->g_name, bits);
+			return -N_INVALID_KEY_INFORMATION;
+		}
+		gr[out].sg_spi = t->tek_spi;
+		gr[out].sg_bits = (uint8_t)bits;
+		gr[out].sg_sid = g->g_sid_next;
+		out++;
+	}
+	if (out > 0)
+		g->g_sid_next++;
+	return (int)out;
+}
+
+static uint32_t
+ks_seq(void *arg, uint32_t group)
+{
+	struct ks *k = arg;
+	struct ks_group *g = ks_group_by_id(k, group);
+
+	return g != NULL ? g->g_seq : 0;
+}
+
+static const struct gdoi_pull_ks_ops *
+ks_ops(struct ks *k)
+{
+	static struct gdoi_pull_ks_ops ops;
+
+	ops.lookup = ks_lookup;
+	ops.sid_alloc = ks_sid_alloc;
+	ops.seq = ks_seq;
+	ops.arg = k;
+	return &ops;
+}
+
+/* ------------------------------------------------------------------ */
+/* Phase 1 SAs and their exchanges                                      */
+
+static void
+ks_send(struct ks *k, const struct ks_sa *s, const uint8_t *msg, size_t len)
+{
+	char who[64];
+	int rc;
+
+	if (len == 0)
+		return;
+	rc = gdoi_udp_send(s->s_fd, &s->s_peer, msg, len);
+	if (rc < 0)
+		gdoi_log_rl(&k->k_rl_bad, ks_now(k), "GDOI", GDOI_LOG_WARNING, "SEND_FAILED",
+		    "sending %zu octets to %s: %s", len, gdoi_peer_str(&s->s_peer, who, sizeof(who)),
+		    strerror(-rc));
+	else
+		k->k_tx++;
+}
+
+static void
+ks_sa_free(struct ks *k, struct ks_sa *s)
+{
+	struct ks_sa **pp;
+	struct ks_pull *x, *n;
+
+	for (pp = &k->k_sas; *pp != NULL; pp = &(*pp)->s_next)
+		if (*pp == s) {
+			*pp = s->s_next;
+			k->k_nsas--;
+			break;
+		}
+	for (x = s->s_pulls; x != NULL; x = n) {
+		n = x->x_next;
+		gdoi_pull_free(x->x_pull);
+		free(x);
+	}
+	gdoi_p1_sa_free(s->s_p1);
+	free(s);
+}
+
+static void
+ks_pull_remove(struct ks_sa *s, struct ks_pull *x)
+{
+	struct ks_pull **pp;
+
+	for (pp = &s->s_pulls; *pp != NULL; pp = &(*pp)->x_next)
+		if (*pp == x) {
+			*pp = x->x_next;
+			break;
+		}
+	gdoi_pull_free(x->x_pull);
+	free(x);
+}
+
+/* Act on what a Phase 1 call returned.  Returns 1 when s was freed. */
+static int
+ks_p1_out(struct ks *k, struct ks_sa *s, const struct gdoi_p1_out *o)
+{
+	char who[64], nb[32], line[256];
+
+	ks_send(k, s, o->o_msg, o->o_len);
+	gdoi_peer_str(&s->s_peer, who, sizeof(who));
+	if (o->o_events & GDOI_P1_EV_ESTABLISHED) {
+		k->k_p1_ok++;
+		gdoi_debug("p1", "Phase 1 SA with %s established", who);
+		if (k->k_keylog != NULL && gdoi_p1_keylog_line(s->s_p1, line, sizeof(line)) > 0)
+			(void)gdoi_keylog_write(k->k_keylog, line);
+	}
+	if (o->o_events & GDOI_P1_EV_FAILED) {
+		k->k_p1_fail++;
+		switch (o->o_notify) {
+		case N_INVALID_HASH_INFORMATION:
+		case N_AUTHENTICATION_FAILED:
+		case N_PAYLOAD_MALFORMED:
+		case N_INVALID_SIGNATURE:
+		case N_INVALID_CERTIFICATE:
+			gdoi_log("CRYPTO", GDOI_LOG_WARNING, "IKMP_BAD_MESSAGE",
+			    "IKE message from %s failed its sanity check or is malformed", who);
+			break;
+		case 0:
+			gdoi_log("CRYPTO", GDOI_LOG_INFO, "IKMP_MODE_FAILURE",
+			    "Processing of Main mode failed with peer at %s: no answer", who);
+			break;
+		default:
+			gdoi_log("CRYPTO", GDOI_LOG_INFO, "IKMP_MODE_FAILURE",
+			    "Processing of Main mode failed with peer at %s: %s", who,
+			    notify_name(o->o_notify, nb, sizeof(nb)));
+			break;
+		}
+		ks_sa_free(k, s);
+		return 1;
+	}
+	if (o->o_events & (GDOI_P1_EV_EXPIRED | GDOI_P1_EV_DELETED)) {
+		gdoi_debug("p1", "Phase 1 SA with %s %s", who,
+		    (o->o_events & GDOI_P1_EV_EXPIRED) ? "expired" : "deleted by the peer");
+		ks_sa_free(k, s);
+		return 1;
+	}
+	return 0;
+}
+
+/* Act on what a PULL call returned.  Returns 1 when x was freed. */
+static int
+ks_pull_out(struct ks *k, struct ks_sa *s, struct ks_pull *x, const struct gdoi_pull_out *o)
+{
+	char who[64], nb[32];
+	struct ks_group *g;
+
+	ks_send(k, s, o->o_msg, o->o_len);
+	gdoi_peer_str(&s->s_peer, who, sizeof(who));
+	if (o->o_events & GDOI_PULL_EV_DONE) {
+		const struct gdoi_sid_grant *sg;
+		size_t nsg = gdoi_pull_sids(x->x_pull, &sg);
+
+		g = ks_group_by_id(k, gdoi_pull_group(x->x_pull));
+		if (g != NULL) {
+			g->g_regs_ok++;
+			ks_member_add(g, s->s_p1, nsg);
+			gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_REGS_COMPL",
+			    "KS completed successful registration in group %s with GM %s",
+			    g->g_name, who);
+		}
+	}
+	if (o->o_events & GDOI_PULL_EV_FAILED) {
+		if (o->o_notify != N_INVALID_ID_INFORMATION)
+			gdoi_log("GDOI", GDOI_LOG_WARNING, "KS_REGS_FAIL",
+			    "Registration of GM %s failed: %s", who,
+			    o->o_notify != 0 ? notify_name(o->o_notify, nb, sizeof(nb)) : "no answer");
+		ks_pull_remove(s, x);
+		return 1;
+	}
+	if (o->o_events & GDOI_PULL_EV_EXPIRED) {
+		ks_pull_remove(s, x);
+		return 1;
+	}
+	return 0;
+}
+
+static struct ks_sa *
+ks_sa_find(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t *ic, const uint8_t *rc)
+{
+	struct ks_sa *s;
+
+	for (s = k->k_sas; s != NULL; s = s->s_next) {
+		if (memcmp(gdoi_p1_icookie(s->s_p1), ic, ISAKMP_COOKIE_LEN) != 0)
+			continue;
+		if (s->s_peer.pa_alen != peer->pa_alen ||
+		    memcmp(s->s_peer.pa_addr, peer->pa_addr, peer->pa_alen) != 0)
+			continue;
+		if (rc == NULL || memcmp(gdoi_p1_rcookie(s->s_p1), rc, ISAKMP_COOKIE_LEN) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static void
+ks_bad(struct ks *k, const struct gdoi_p1_peer *peer, const char *why)
+{
+	char who[64];
+
+	k->k_rx_bad++;
+	gdoi_log_rl(&k->k_rl_bad, ks_now(k), "CRYPTO", GDOI_LOG_WARNING, "IKMP_BAD_MESSAGE",
+	    "IKE message from %s failed its sanity check or is malformed (%s)",
+	    gdoi_peer_str(peer, who, sizeof(who)), why);
+}
+
+static void
+ks_input_pull(struct ks *k, struct ks_sa *s, const uint8_t *msg, size_t len, uint32_t msgid)
+{
+	static struct gdoi_pull_out o;
+	struct ks_pull *x;
+	struct gdoi_pull *nx = NULL;
+	int rc;
+
+	if (gdoi_p1_state(s->s_p1) != GDOI_P1_ESTABLISHED) {
+		ks_bad(k, &s->s_peer, "GROUPKEY-PULL before Phase 1 completed");
+		return;
+	}
+	for (x = s->s_pulls; x != NULL; x = x->x_next)
+		if (gdoi_pull_msgid(x->x_pull) == msgid)
+			break;
+	memset(&o, 0, offsetof(struct gdoi_pull_out, o_msg));
+	if (x != NULL) {
+		rc = gdoi_pull_input(x->x_pull, msg, len, ks_now(k), &o);
+		if (rc < 0 && o.o_len == 0 && o.o_events == 0)
+			ks_bad(k, &s->s_peer, gdoi_strerror(rc));
+		(void)ks_pull_out(k, s, x, &o);
+		return;
+	}
+	rc = gdoi_pull_respond(s->s_p1, ks_ops(k), msg, len, ks_now(k), &nx, &o);
+	if (nx == NULL) {
+		ks_send(k, s, o.o_msg, o.o_len);
+		if (rc < 0 && o.o_events == 0)
+			ks_bad(k, &s->s_peer, gdoi_strerror(rc));
+		return;
+	}
+	x = calloc(1, sizeof(*x));
+	if (x == NULL) {
+		gdoi_pull_free(nx);
+		return;
+	}
+	x->x_pull = nx;
+	x->x_next = s->s_pulls;
+	s->s_pulls = x;
+	(void)ks_pull_out(k, s, x, &o);
+}
+
+static void
+ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *msg, size_t len)
+{
+	static const uint8_t zero[ISAKMP_COOKIE_LEN];
+	static struct gdoi_p1_out o;
+	const uint8_t *ic = msg, *rc = msg + 8;
+	uint8_t exch;
+	uint32_t msgid;
+	struct ks_sa *s;
+	int r;
+
+	k->k_rx++;
+	if (len < ISAKMP_HDR_LEN) {
+		ks_bad(k, peer, "shorter than an ISAKMP header");
+		return;
+	}
+	exch = msg[18];
+	msgid = (uint32_t)msg[20] << 24 | (uint32_t)msg[21] << 16 | (uint32_t)msg[22] << 8 | msg[23];
+	memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
+
+	if (memcmp(rc, zero, sizeof(zero)) == 0) {
+		s = ks_sa_find(k, peer, ic, NULL);
+		if (s != NULL && gdoi_p1_state(s->s_p1) == GDOI_P1_MM_R1) {
+			(void)gdoi_p1_input(s->s_p1, msg, len, ks_now(k), &o);
+			(void)ks_p1_out(k, s, &o);
+			return;
+		}
+		if (exch != ISAKMP_EX_MAIN) {
+			ks_bad(k, peer, "no responder cookie outside Main Mode");
+			return;
+		}
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return;
+		s->s_peer = *peer;
+		s->s_fd = fd;
+		r = gdoi_p1_respond(&k->k_p1, peer, msg, len, ks_now(k), &s->s_p1, &o);
+		if (s->s_p1 == NULL) {
+			ks_send(k, s, o.o_msg, o.o_len);
+			if (o.o_len > 0) {
+				char nb[32], who[64];
+				gdoi_log("CRYPTO", GDOI_LOG_INFO, "IKMP_MODE_FAILURE",
+				    "Processing of Main mode failed with peer at %s: %s",
+				    gdoi_peer_str(peer, who, sizeof(who)),
+				    notify_name(plain_notify_type(o.o_msg, o.o_len), nb, sizeof(nb)));
+			} else if (r != GDOI_E_NOMEM)
+				ks_bad(k, peer, gdoi_strerror(r));
+			free(s);
+			return;
+		}
+		s->s_next = k->k_sas;
+		k->k_sas = s;
+		k->k_nsas++;
+		(void)ks_p1_out(k, s, &o);
+		return;
+	}
+	if (!gdoi_p1_cookie_ok(&k->k_p1, peer, ic, rc)) {
+		ks_bad(k, peer, "responder cookie not ours");
+		return;
+	}
+	s = ks_sa_find(k, peer, ic, rc);
+	if (s == NULL) {
+		gdoi_debug("p1", "datagram for an unknown SA dropped");
+		return;
+	}
+	switch (exch) {
+	case ISAKMP_EX_MAIN:
+	case ISAKMP_EX_INFO:
+		r = gdoi_p1_input(s->s_p1, msg, len, ks_now(k), &o);
+		if (r < 0 && o.o_len == 0 && o.o_events == 0)
+			ks_bad(k, peer, gdoi_strerror(r));
+		(void)ks_p1_out(k, s, &o);
+		break;
+	case GDOI_EX_PULL:
+		ks_input_pull(k, s, msg, len, msgid);
+		break;
+	default:
+		ks_bad(k, peer, "unexpected exchange type");
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Timer: one libev timer at the earliest deadline of all SAs         */
+
+static void
+ks_rearm(struct ks *k)
+{
+	uint64_t next = UINT64_MAX, d;
+	struct ks_sa *s;
+	struct ks_pull *x;
+
+	for (s = k->k_sas; s != NULL; s = s->s_next) {
+		d = gdoi_p1_next_deadline(s->s_p1);
+		if (d < next)
+			next = d;
+		for (x = s->s_pulls; x != NULL; x = x->x_next) {
+			d = gdoi_pull_next_deadline(x->x_pull);
+			if (d < next)
+				next = d;
+		}
+	}
+	gdoi_ev_timer_at(k->k_timer, next);
+}
+
+static void
+ks_timer_cb(struct gdoi_ev_timer *w, void *arg)
+{
+	static struct gdoi_p1_out o;
+	static struct gdoi_pull_out po;
+	struct ks *k = arg;
+	uint64_t now = ks_now(k);
+	struct ks_sa *s, *sn;
+	struct ks_pull *x, *xn;
+
+	(void)w;
+	for (s = k->k_sas; s != NULL; s = sn) {
+		sn = s->s_next;
+		for (x = s->s_pulls; x != NULL; x = xn) {
+			xn = x->x_next;
+			if (gdoi_pull_next_deadline(x->x_pull) > now)
+				continue;
+			memset(&po, 0, offsetof(struct gdoi_pull_out, o_msg));
+			gdoi_pull_tick(x->x_pull, now, &po);
+			(void)ks_pull_out(k, s, x, &po);
+		}
+		if (gdoi_p1_next_deadline(s->s_p1) > now)
+			continue;
+		memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
+		gdoi_p1_tick(s->s_p1, now, &o);
+		(void)ks_p1_out(k, s, &o);
+	}
+	ks_rearm(k);
+}
+
+static void
+ks_rx_cb(struct gdoi_ev_io *w, int fd, void *arg)
+{
+	static uint8_t buf[65536];
+	struct ks *k = arg;
+	struct gdoi_p1_peer peer;
+	ssize_t n;
+	int i;
+
+	(void)w;
+	for (i = 0; i < 64; i++) {
+		n = gdoi_udp_recv(fd, buf, sizeof(buf), &peer);
+		if (n < 0)
+			break;
+		if ((size_t)n > sizeof(buf)) {
+			ks_bad(k, &peer, "datagram larger than 64 KiB");
+			continue;
+		}
+		ks_input(k, fd, &peer, buf, (size_t)n);
+	}
+	ks_rearm(k);
+}
+
+static void
+ks_ctl_cb(struct gdoi_ev_io *w, int fd, void *arg)
+{
+	struct ks *k = arg;
+
+	(void)w;
+	gdoi_ctl_serve(fd, ks_ctl, k);
+	ks_rearm(k);
+}
+
+/* ------------------------------------------------------------------ */
+/* Configuration: Phase 1 context, groups, sockets                      */
+
+/*
+ * Groups of the new configuration c.  A group kept by name whose TEK
+ * settings (transform, lifetime, access list) are unchanged keeps its keys,
+ * SEQ and members; any other group starts afresh.  New policy reaches
+ * members at their next registration (pushing it is the rekey's job).
+ */
+static int
+ks_same_shape(const struct gdoi_conf *oc, const struct gdoi_conf_group *og,
+    const struct gdoi_conf *nc, const struct gdoi_conf_group *ng)
+{
+	size_t i;
+
+	if (og->g_identity != ng->g_identity || og->g_nsa != ng->g_nsa ||
+	    memcmp(&og->g_rekey.rk_keybits, &ng->g_rekey.rk_keybits, sizeof(uint16_t)) != 0 ||
+	    og->g_rekey.rk_life_s != ng->g_rekey.rk_life_s ||
+	    og->g_rekey.rk_multicast != ng->g_rekey.rk_multicast)
+		return 0;
+	for (i = 0; i < og->g_nsa; i++) {
+		const struct gdoi_conf_profile *op = &oc->c_profile[og->g_sa[i].sa_profile];
+		const struct gdoi_conf_profile *np = &nc->c_profile[ng->g_sa[i].sa_profile];
+		const struct gdoi_conf_acl *oa = &oc->c_acl[og->g_sa[i].sa_acl];
+		const struct gdoi_conf_acl *na = &nc->c_acl[ng->g_sa[i].sa_acl];
+
+		if (memcmp(&op->pr_x, &np->pr_x, sizeof(op->pr_x)) != 0 ||
+		    op->pr_life_s != np->pr_life_s || oa->acl_n != na->acl_n ||
+		    memcmp(oa->acl_e, na->acl_e, oa->acl_n * sizeof(*oa->acl_e)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+ks_apply_groups(struct ks *k, struct gdoi_conf *c)
+{
+	struct ks_group *ng;
+	size_t i, j;
+	uint64_t now = ks_now(k);
+
+	ng = calloc(c->c_ngroup != 0 ? c->c_ngroup : 1, sizeof(*ng));
+	if (ng == NULL)
+		return -1;
+	for (i = 0; i < c->c_ngroup; i++) {
+		struct ks_group *g = &ng[i];
+
+		snprintf(g->g_name, sizeof(g->g_name), "%s", c->c_group[i].g_name);
+		g->g_conf = &c->c_group[i];
+		for (j = 0; j < k->k_ngroups; j++) {
+			struct ks_group *og = &k->k_groups[j];
+
+			if (og->g_conf == NULL || strcmp(og->g_name, g->g_name) != 0 ||
+			    !ks_same_shape(k->k_conf, og->g_conf, c, g->g_conf))
+				continue;
+			*g = *og; /* moves keys, members, SEQ */
+			g->g_conf = &c->c_group[i];
+			memset(og, 0, sizeof(*og));
+			break;
+		}
+		if (g->g_pol.gp_ntek == 0 && ks_group_build(k, g, now) < 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "KS_GROUP_FAILED",
+			    "Group %s: cannot create its keys", g->g_name);
+			for (j = 0; j <= i; j++)
+				ks_group_clear(&ng[j]);
+			free(ng);
+			return -1;
+		}
+	}
+	for (j = 0; j < k->k_ngroups; j++)
+		ks_group_clear(&k->k_groups[j]);
+	free(k->k_groups);
+	k->k_groups = ng;
+	k->k_ngroups = c->c_ngroup;
+	return 0;
+}
+
+static int
+ks_check_conf(const struct gdoi_conf *c, char *err, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < c->c_ngroup; i++)
+		if (!c->c_group[i].g_server_local) {
+			snprintf(err, cap, "%s:%u: group %s has no server local: a key server "
+			    "configuration needs it", c->c_file, c->c_group[i].g_line,
+			    c->c_group[i].g_name);
+			return -1;
+		}
+	if (c->c_nike == 0) {
+		snprintf(err, cap, "%s: no isakmp policy", c->c_file);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ks_open_sockets(struct ks *k)
+{
+	static const uint8_t any[16];
+	const struct gdoi_conf *c = k->k_conf;
+	uint16_t port = c->c_port != 0 ? c->c_port : 848;
+	size_t i;
+	int fd;
+
+	if (c->c_nlisten == 0) {
+		fd = gdoi_udp_bind(4, any, port);
+		if (fd < 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind 0.0.0.0:%u: %s", port,
+			    strerror(-fd));
+			return -1;
+		}
+		k->k_fd[k->k_nfd++] = fd;
+		fd = gdoi_udp_bind(6, any, port);
+		if (fd >= 0)
+			k->k_fd[k->k_nfd++] = fd;
+		else
+			gdoi_debug("sock", "no IPv6 listener: %s", strerror(-fd));
+	}
+	for (i = 0; i < c->c_nlisten && k->k_nfd < KS_MAX_FDS; i++) {
+		char a[64];
+
+		fd = gdoi_udp_bind(c->c_listen[i].la_af, c->c_listen[i].la_addr, port);
+		if (fd < 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind %s port %u: %s",
+			    gdoi_addr_str(c->c_listen[i].la_addr, c->c_listen[i].la_af, a, sizeof(a)),
+			    port, strerror(-fd));
+			return -1;
+		}
+		k->k_fd[k->k_nfd++] = fd;
+	}
+	for (i = 0; i < k->k_nfd; i++)
+		k->k_io[i] = gdoi_ev_io_new(k->k_loop, k->k_fd[i], ks_rx_cb, k);
+	return 0;
+}
+
+static void
+ks_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
+{
+	struct ks *k = arg;
+
+	(void)w;
+	if (signum == SIGHUP) {
+		(void)ks_reload(k);
+		return;
+	}
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_STOP", "Key server stopping (signal %d)", signum);
+	gdoi_ev_break(k->k_loop);
+}
+
+int
+ks_reload(struct ks *k)
+{
+	struct gdoi_conf *c = NULL;
+	char err[1024];
+
+	if (gdoi_conf_load(k->k_opts.o_conf, &c, err, sizeof(err)) < 0 ||
+	    ks_check_conf(c, err, sizeof(err)) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR",
+		    "%s; keeping the running configuration", err);
+		gdoi_conf_free(c);
+		return -1;
+	}
+	if (ks_apply_groups(k, c) < 0) {
+		gdoi_conf_free(c);
+		(void)gdoi_daemon_p1_ctx(&k->k_p1, k->k_conf);
+		return -1;
+	}
+	if (gdoi_daemon_p1_ctx(&k->k_p1, c) < 0) {
+		/* groups already point into c: keep c, Phase 1 without certificates */
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR",
+		    "certificates of %s not loaded; signature authentication is off", c->c_file);
+	}
+	gdoi_conf_free(k->k_conf);
+	k->k_conf = c;
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "CONFIG_RELOADED", "Configuration %s reloaded",
+	    c->c_file);
+	return 0;
+}
+
+int
+ks_init(struct ks *k, const struct gdoi_daemon_opts *o)
+{
+	char err[1024];
+	const char *ctl;
+
+	memset(k, 0, sizeof(*k));
+	k->k_opts = *o;
+	k->k_ctl_fd = -1;
+	k->k_started = time(NULL);
+	k->k_loop = gdoi_ev_default();
+	if (k->k_loop == NULL)
+		return -1;
+	if (gdoi_conf_load(o->o_conf, &k->k_conf, err, sizeof(err)) < 0 ||
+	    ks_check_conf(k->k_conf, err, sizeof(err)) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR", "%s", err);
+		return -1;
+	}
+	if (RAND_bytes(k->k_p1.x_cookie_secret, sizeof(k->k_p1.x_cookie_secret)) != 1)
+		return -1;
+	if (gdoi_daemon_p1_ctx(&k->k_p1, k->k_conf) < 0 || ks_apply_groups(k, k->k_conf) < 0)
+		return -1;
+	if (gdoi_daemon_keylog(o->o_keylog, k->k_conf->c_keylog, &k->k_keylog) < 0)
+		return -1;
+	if (ks_open_sockets(k) < 0)
+		return -1;
+	ctl = o->o_ctl != NULL ? o->o_ctl : k->k_conf->c_ctl_socket != NULL ?
+	    k->k_conf->c_ctl_socket : "/run/gdoi/ks.sock";
+	k->k_ctl_path = strdup(ctl);
+	k->k_ctl_fd = gdoi_ctl_listen(ctl);
+	if (k->k_ctl_fd < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONTROL", "cannot listen on %s: %s", ctl,
+		    strerror(-k->k_ctl_fd));
+		return -1;
+	}
+	k->k_ctl_io = gdoi_ev_io_new(k->k_loop, k->k_ctl_fd, ks_ctl_cb, k);
+	k->k_timer = gdoi_ev_timer_new(k->k_loop, ks_timer_cb, k);
+	k->k_sig[0] = gdoi_ev_signal_new(k->k_loop, SIGTERM, ks_signal_cb, k);
+	k->k_sig[1] = gdoi_ev_signal_new(k->k_loop, SIGINT, ks_signal_cb, k);
+	k->k_sig[2] = gdoi_ev_signal_new(k->k_loop, SIGHUP, ks_signal_cb, k);
+	if (k->k_timer == NULL || k->k_ctl_io == NULL || k->k_sig[2] == NULL)
+		return -1;
+	return 0;
+}
+
+void
+ks_free(struct ks *k)
+{
+	size_t i;
+
+	while (k->k_sas != NULL)
+		ks_sa_free(k, k->k_sas);
+	for (i = 0; i < k->k_ngroups; i++)
+		ks_group_clear(&k->k_groups[i]);
+	free(k->k_groups);
+	k->k_groups = NULL;
+	for (i = 0; i < k->k_nfd; i++) {
+		gdoi_ev_io_free(k->k_io[i]);
+		close(k->k_fd[i]);
+	}
+	k->k_nfd = 0;
+	gdoi_ev_io_free(k->k_ctl_io);
+	if (k->k_ctl_fd >= 0) {
+		close(k->k_ctl_fd);
+		if (k->k_ctl_path != NULL)
+			(void)unlink(k->k_ctl_path);
+	}
+	free(k->k_ctl_path);
+	gdoi_ev_timer_free(k->k_timer);
+	for (i = 0; i < 3; i++)
+		gdoi_ev_signal_free(k->k_sig[i]);
+	gdoi_p1_ctx_free_certs(&k->k_p1);
+	OPENSSL_cleanse(k->k_p1.x_cookie_secret, sizeof(k->k_p1.x_cookie_secret));
+	gdoi_keylog_close(k->k_keylog);
+	gdoi_conf_free(k->k_conf);
+	memset(k, 0, sizeof(*k));
+}

@@ -1,0 +1,98 @@
+/*
+ * gdoi-ks internals.  One struct ks per process: the configuration, the
+ * Phase 1 context, the groups with their policy (KEK, TEKs, ACL) and
+ * member registry, the Phase 1 SAs with their GROUPKEY-PULL exchanges,
+ * the sockets and the timer.
+ */
+#ifndef GDOI_KS_H
+#define GDOI_KS_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/types.h>
+
+#include "gdoi/config.h"
+#include "gdoi/daemon.h"
+#include "gdoi/event.h"
+#include "gdoi/keylog.h"
+#include "gdoi/log.h"
+#include "gdoi/pull.h"
+#include "gdoi/tree.h"
+
+#define KS_MAX_FDS 8
+
+/* ks.c */
+
+struct ks_member {
+	uint8_t m_af;
+	uint8_t m_addr[16];
+	char m_ident[256];        /* Phase 1 identity as text */
+	time_t m_first;           /* wall clock of the first registration */
+	time_t m_last;            /* ... and of the latest */
+	unsigned m_regs;          /* registrations completed */
+	unsigned m_sids;          /* sender IDs granted at the latest */
+	struct ks_member *m_next;
+};
+
+struct ks_group {
+	char g_name[GDOI_CONF_NAME_MAX];
+	const struct gdoi_conf_group *g_conf; /* into ks.k_conf */
+	struct gdoi_gpolicy g_pol;  /* KS clock expiries */
+	EVP_PKEY *g_sigkey;         /* rekey signing key */
+	char *g_keypath;
+	uint32_t g_seq;
+	uint32_t g_sid_next;        /* next sender ID to hand out */
+	struct ks_member *g_members;
+	size_t g_nmembers;
+	unsigned g_regs_ok, g_regs_refused;
+};
+
+struct ks_pull {
+	struct gdoi_pull *x_pull;
+	struct ks_pull *x_next;
+};
+
+struct ks_sa {
+	struct gdoi_p1_sa *s_p1;
+	struct gdoi_p1_peer s_peer;
+	int s_fd;                   /* the socket it arrived on */
+	struct ks_pull *s_pulls;
+	struct ks_sa *s_next;
+};
+
+struct ks {
+	struct gdoi_daemon_opts k_opts;
+	struct gdoi_conf *k_conf;
+	struct gdoi_p1_ctx k_p1;
+	struct ks_group *k_groups;
+	size_t k_ngroups;
+	struct ks_sa *k_sas;
+	size_t k_nsas;
+	int k_fd[KS_MAX_FDS];
+	struct gdoi_ev_io *k_io[KS_MAX_FDS];
+	size_t k_nfd;
+	int k_ctl_fd;
+	struct gdoi_ev_io *k_ctl_io;
+	char *k_ctl_path;
+	char *k_pid_path;
+	struct gdoi_ev_loop *k_loop;
+	struct gdoi_ev_timer *k_timer;
+	struct gdoi_ev_signal *k_sig[3];
+	struct gdoi_keylog *k_keylog;
+	struct gdoi_ratelimit k_rl_bad;
+	time_t k_started;
+	/* counters */
+	uint64_t k_rx, k_rx_bad, k_tx, k_p1_ok, k_p1_fail;
+};
+
+int ks_init(struct ks *k, const struct gdoi_daemon_opts *o);
+void ks_free(struct ks *k);
+int ks_reload(struct ks *k);
+uint64_t ks_now(const struct ks *k);
+
+/* ks_show.c */
+int ks_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,
+    size_t errcap);
+
+#endif

@@ -1,1 +1,127 @@
-typedef int gdoi_stub;
+/*
+ * gdoi-ks control requests: "show crypto gdoi [ks [members|policy]]" and
+ * "reload".  The reply is a tree (tree.h); keys are the stable contract
+ * (gdoictl -f keyvalue), labels follow the IOS key server output.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "gdoi/ctl.h"
+#include "gdoi/names.h"
+#include "gdoi/wire.h"
+#include "ks.h"
+
+static const char *
+wall(time_t t, char *buf, size_t cap)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, cap, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+static void
+show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int members,
+    uint64_t now)
+{
+	const struct gdoi_conf_group *c = g->g_conf;
+	const struct ks_member *m;
+	char a[64], key[16], tb[32];
+	size_t i;
+
+	gdoi_tree_open(t, g->g_name, NULL);
+	gdoi_tree_attr(t, "name", "Group Name", "%s", g->g_name);
+	gdoi_tree_attr(t, "identity", "Group Identity", "%u", c->g_identity);
+	gdoi_tree_attr(t, "type", "Group Type", "%s", "GDOI (ISAKMP)");
+	gdoi_tree_attr(t, "members", "Group Members", "%zu", g->g_nmembers);
+	gdoi_tree_attr(t, "rekey_ack", "Rekey Acknowledgement Cfg", "%s",
+	    c->g_rekey.rk_ack ? "RFC 8263" : "Disabled");
+	gdoi_tree_attr(t, "sa_direction", "IPSec SA Direction", "%s", "Symmetric");
+	gdoi_tree_attr(t, "acl", "ACL Configured", "%s",
+	    c->g_nsa > 0 ? k->k_conf->c_acl[c->g_sa[0].sa_acl].acl_name : "-");
+	gdoi_tree_attr(t, "local_address", "Local Address", "%s",
+	    gdoi_addr_str(c->g_local_addr, c->g_local_af != 0 ? c->g_local_af : 4, a, sizeof(a)));
+	gdoi_tree_attr(t, "seq", "Seq num", "%u", g->g_seq);
+	gdoi_tree_attr(t, "registrations", "Registrations completed", "%u", g->g_regs_ok);
+	gdoi_tree_attr(t, "refused", "Registrations refused", "%u", g->g_regs_refused);
+	gdoi_tree_attr(t, "rekey_key", "Rekey key file", "%s",
+	    g->g_keypath != NULL ? g->g_keypath : "-");
+	if (g->g_pol.gp_has_kek)
+		gdoi_show_kek(t, &g->g_pol.gp_kek, now);
+	gdoi_tree_open(t, "tek", "TEK POLICY:");
+	for (i = 0; i < g->g_pol.gp_ntek; i++)
+		gdoi_show_tek(t, &g->g_pol, i, now);
+	gdoi_tree_close(t);
+	if (members) {
+		gdoi_tree_open(t, "member", "Group Member Information:");
+		for (i = 0, m = g->g_members; m != NULL; m = m->m_next, i++) {
+			snprintf(key, sizeof(key), "%zu", i);
+			gdoi_tree_open(t, key, "");
+			gdoi_tree_attr(t, "address", "Group Member ID", "%s",
+			    gdoi_addr_str(m->m_addr, m->m_af, a, sizeof(a)));
+			gdoi_tree_attr(t, "identity", "Identity", "%s", m->m_ident);
+			gdoi_tree_attr(t, "version", "GM Version", "%s", "unknown");
+			gdoi_tree_attr(t, "state", "GM State", "%s", "Registered");
+			gdoi_tree_attr(t, "registered", "Registered at", "%s",
+			    wall(m->m_last, tb, sizeof(tb)));
+			gdoi_tree_attr(t, "registrations", "Registrations", "%u", m->m_regs);
+			gdoi_tree_close(t);
+		}
+		gdoi_tree_close(t);
+	}
+	gdoi_tree_close(t);
+}
+
+static void
+show(struct ks *k, struct gdoi_tree *t, int members)
+{
+	uint64_t now = ks_now(k);
+	size_t i, total = 0;
+
+	for (i = 0; i < k->k_ngroups; i++)
+		total += k->k_groups[i].g_nmembers;
+	gdoi_tree_open(t, "ks", NULL);
+	gdoi_tree_attr(t, "members_total", "Total group members registered to this box", "%zu",
+	    total);
+	gdoi_tree_attr(t, "phase1_sas", "Phase 1 SAs", "%zu", k->k_nsas);
+	gdoi_tree_attr(t, "rx", "Datagrams received", "%llu", (unsigned long long)k->k_rx);
+	gdoi_tree_attr(t, "rx_bad", "Datagrams dropped as malformed", "%llu",
+	    (unsigned long long)k->k_rx_bad);
+	gdoi_tree_close(t);
+	gdoi_tree_open(t, "group", "Key Server Information For Group:");
+	for (i = 0; i < k->k_ngroups; i++)
+		show_group(k, t, &k->k_groups[i], members, now);
+	gdoi_tree_close(t);
+}
+
+int
+ks_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t errcap)
+{
+	struct ks *k = arg;
+
+	if (type == GDOI_CTL_RELOAD) {
+		if (ks_reload(k) < 0) {
+			snprintf(err, errcap, "reload failed: the running configuration is kept "
+			    "(see the log for the reason)");
+			return -1;
+		}
+		gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
+		return 0;
+	}
+	if (type == GDOI_CTL_SHOW) {
+		if (strcmp(cmd, "crypto gdoi") == 0 || strcmp(cmd, "crypto gdoi ks") == 0 ||
+		    strcmp(cmd, "crypto gdoi ks members") == 0 ||
+		    strcmp(cmd, "crypto gdoi ks policy") == 0) {
+			show(k, t, strcmp(cmd, "crypto gdoi ks policy") != 0);
+			return 0;
+		}
+		snprintf(err, errcap, "unknown command: show %s", cmd);
+		return -1;
+	}
+	snprintf(err, errcap, "this request is not supported by the key server");
+	return -1;
+}

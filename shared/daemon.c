@@ -1,2 +1,556 @@
-/* daemon.c: not written yet */
-typedef int gdoi_stub_daemon;
+/*
+ * Process plumbing for the daemons (daemon.h): pid file, detaching with a
+ * readiness pipe, directories, address text.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "gdoi/config.h"
+#include "gdoi/ctl.h"
+#include "gdoi/log.h"
+#include "gdoi/daemon.h"
+#include "gdoi/err.h"
+#include "gdoi/keylog.h"
+#include "gdoi/wire.h"
+
+static int ready_fd = -1;
+
+static int
+pid_alive(const char *path)
+{
+	char buf[32];
+	ssize_t n;
+	long pid;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 0 || pid == (long)getpid())
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+int
+gdoi_pidfile_write(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	if (pid_alive(path))
+		return -EEXIST;
+	(void)unlink(path);
+	if (gdoi_mkdir_for(path) < 0)
+		return -errno;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		int e = errno;
+		close(fd);
+		(void)unlink(path);
+		return -e;
+	}
+	close(fd);
+	return 0;
+}
+
+void
+gdoi_pidfile_remove(const char *path)
+{
+	if (path != NULL)
+		(void)unlink(path);
+}
+
+int
+gdoi_daemonize(void)
+{
+	int p[2], fd;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(p) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		/* parent: wait for the child's word, or its exit */
+		ssize_t n;
+
+		close(p[1]);
+		do
+			n = read(p[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		_exit(n == 1 && c == 'R' ? 0 : 1);
+	}
+	close(p[0]);
+	ready_fd = p[1];
+	if (setsid() < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+void
+gdoi_daemon_ready(void)
+{
+	char c = 'R';
+
+	if (ready_fd < 0)
+		return;
+	while (write(ready_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+int
+gdoi_mkdir_for(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (strlen(path) >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+const char *
+gdoi_addr_str(const uint8_t *addr, uint8_t af, char *buf, size_t cap)
+{
+	if (inet_ntop(af == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)cap) == NULL)
+		snprintf(buf, cap, "?");
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+usage(FILE *f, const char *prog, const char *default_conf, int ks)
+{
+	fprintf(f,
+	    "usage: %s [-dn] [-f CONFIG] [-s CTL_SOCKET] [-p PIDFILE] [-k KEYLOG] [-D TOKENS]%s\n"
+	    "  -f CONFIG      configuration file (default %s)\n"
+	    "  -d             stay in the foreground, log to stderr\n"
+	    "  -n             check the configuration and exit\n"
+	    "  -s PATH        control socket (overrides the configuration)\n"
+	    "  -p PATH        pid file (overrides the configuration)\n"
+	    "  -k PATH        append Phase 1 keys to PATH for Wireshark (off by default)\n"
+	    "  -D TOKENS      debug output: comma-separated tokens or \"all\"\n"
+	    "%s"
+	    "  -V             print the version\n"
+	    "  -h             this help\n",
+	    prog, ks ? " [-S STATEDIR]" : "", default_conf,
+	    ks ? "  -S DIR         state directory: rekey keys (overrides the configuration)\n" : "");
+}
+
+void
+gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_conf, int ks,
+    struct gdoi_daemon_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->o_conf = default_conf;
+	while ((c = getopt(argc, argv, ks ? "f:dns:p:k:D:S:Vh" : "f:dns:p:k:D:Vh")) != -1) {
+		switch (c) {
+		case 'f': o->o_conf = optarg; break;
+		case 'd': o->o_foreground = 1; break;
+		case 'n': o->o_check = 1; break;
+		case 's': o->o_ctl = optarg; break;
+		case 'p': o->o_pid = optarg; break;
+		case 'k': o->o_keylog = optarg; break;
+		case 'D': o->o_debug = optarg; break;
+		case 'S': o->o_statedir = optarg; break;
+		case 'V':
+			printf("%s %s\n", prog, PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout, prog, default_conf, ks);
+			exit(0);
+		default:
+			usage(stderr, prog, default_conf, ks);
+			exit(64);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr, prog, default_conf, ks);
+		exit(64);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+
+static socklen_t
+to_sockaddr(const struct gdoi_p1_peer *p, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (p->pa_alen == 16) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, p->pa_addr, 16);
+		s6->sin6_port = htons(p->pa_port);
+		return sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, p->pa_addr, 4);
+		s4->sin_port = htons(p->pa_port);
+		return sizeof(*s4);
+	}
+}
+
+static void
+from_sockaddr(const struct sockaddr_storage *ss, struct gdoi_p1_peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+		/* an IPv4-mapped source is IPv4 */
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			memcpy(p->pa_addr, (const uint8_t *)&s6->sin6_addr + 12, 4);
+			p->pa_alen = 4;
+		} else {
+			memcpy(p->pa_addr, &s6->sin6_addr, 16);
+			p->pa_alen = 16;
+		}
+		p->pa_port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		memcpy(p->pa_addr, &s4->sin_addr, 4);
+		p->pa_alen = 4;
+		p->pa_port = ntohs(s4->sin_port);
+	}
+}
+
+int
+gdoi_udp_bind(uint8_t af, const uint8_t *addr, uint16_t port)
+{
+	struct gdoi_p1_peer p;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, one = 1;
+
+	memset(&p, 0, sizeof(p));
+	p.pa_alen = af == 6 ? 16 : 4;
+	if (addr != NULL)
+		memcpy(p.pa_addr, addr, p.pa_alen);
+	p.pa_port = port;
+	sl = to_sockaddr(&p, &ss);
+	fd = socket(af == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (af == 6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+ssize_t
+gdoi_udp_recv(int fd, uint8_t *buf, size_t cap, struct gdoi_p1_peer *from)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	ssize_t n;
+
+	do
+		n = recvfrom(fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&ss, &sl);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	from_sockaddr(&ss, from);
+	return n;
+}
+
+int
+gdoi_udp_send(int fd, const struct gdoi_p1_peer *to, const uint8_t *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sockaddr(to, &ss);
+	ssize_t n;
+
+	do
+		n = sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sl);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+int
+gdoi_udp_local_for(const struct gdoi_p1_peer *peer, uint8_t *addr)
+{
+	struct sockaddr_storage ss, me;
+	socklen_t sl = to_sockaddr(peer, &ss), ml = sizeof(me);
+	struct gdoi_p1_peer p;
+	int fd = socket(peer->pa_alen == 16 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&me, &ml) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	from_sockaddr(&me, &p);
+	memcpy(addr, p.pa_addr, p.pa_alen);
+	return 0;
+}
+
+const char *
+gdoi_peer_str(const struct gdoi_p1_peer *p, char *buf, size_t cap)
+{
+	return gdoi_addr_str(p->pa_addr, p->pa_alen == 16 ? 6 : 4, buf, cap);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+printable(const uint8_t *p, size_t n, char *buf, size_t cap)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 1 < cap; i++)
+		buf[o++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
+	buf[o] = '\0';
+}
+
+static void
+hexstr(const uint8_t *p, size_t n, char *buf, size_t cap)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && o + 3 <= cap; i++, o += 2)
+		snprintf(buf + o, cap - o, "%02x", p[i]);
+}
+
+const char *
+gdoi_id_str(const struct gdoi_id *id, char *buf, size_t cap)
+{
+	const uint8_t *d = id->id_data.ptr;
+	size_t n = id->id_data.len;
+
+	if (cap == 0)
+		return buf;
+	switch (id->id_type) {
+	case ID_IPV4_ADDR:
+		if (n == 4)
+			return gdoi_addr_str(d, 4, buf, cap);
+		break;
+	case ID_IPV6_ADDR:
+		if (n == 16)
+			return gdoi_addr_str(d, 6, buf, cap);
+		break;
+	case ID_FQDN:
+	case ID_USER_FQDN:
+		printable(d, n, buf, cap);
+		return buf;
+	case ID_DER_ASN1_DN: {
+		const unsigned char *q = d;
+		X509_NAME *nm = d2i_X509_NAME(NULL, &q, (long)n);
+		char *txt;
+
+		if (nm == NULL)
+			break;
+		txt = X509_NAME_oneline(nm, NULL, 0);
+		X509_NAME_free(nm);
+		if (txt == NULL)
+			break;
+		printable((const uint8_t *)txt, strlen(txt), buf, cap);
+		OPENSSL_free(txt);
+		return buf;
+	}
+	default:
+		break;
+	}
+	hexstr(d, n, buf, cap);
+	return buf;
+}
+
+const char *
+gdoi_fingerprint(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, char *buf,
+    size_t cap)
+{
+	uint8_t md[32];
+	unsigned mdlen = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	buf[0] = '\0';
+	if (c == NULL)
+		return buf;
+	if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(c, a, alen) == 1 &&
+	    (blen == 0 || EVP_DigestUpdate(c, b, blen) == 1) &&
+	    EVP_DigestFinal_ex(c, md, &mdlen) == 1)
+		hexstr(md, 8, buf, cap);
+	EVP_MD_CTX_free(c);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+
+void
+gdoi_ctl_serve(int lfd, gdoi_ctl_handler h, void *arg)
+{
+	uint8_t type = 0, *body = NULL, *out = NULL;
+	size_t len = 0, outlen = 0;
+	char err[256], *cmd = NULL;
+	struct gdoi_tree *t = NULL;
+	int fd, rc;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (gdoi_ctl_recv(fd, 1000, &type, &body, &len) < 0)
+		goto done;
+	cmd = malloc(len + 1);
+	t = gdoi_tree_new();
+	if (cmd == NULL || t == NULL)
+		goto done;
+	memcpy(cmd, body, len);
+	cmd[len] = '\0';
+	err[0] = '\0';
+	rc = h(arg, type, cmd, t, err, sizeof(err));
+	if (rc >= 0 && gdoi_tree_error(t) == 0 && gdoi_tree_encode(t, &out, &outlen) == 0)
+		(void)gdoi_ctl_send(fd, GDOI_CTL_OK, out, outlen);
+	else {
+		if (err[0] == '\0')
+			snprintf(err, sizeof(err), "internal error building the reply");
+		(void)gdoi_ctl_send(fd, GDOI_CTL_ERROR, err, strlen(err));
+	}
+done:
+	free(out);
+	free(cmd);
+	free(body);
+	gdoi_tree_free(t);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+
+int
+gdoi_daemon_check_conf(const char *prog, const char *path)
+{
+	struct gdoi_conf *c = NULL;
+	char err[1024];
+
+	if (gdoi_conf_load(path, &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return 1;
+	}
+	printf("%s: configuration OK (%zu group%s)\n", path, c->c_ngroup,
+	    c->c_ngroup == 1 ? "" : "s");
+	gdoi_conf_free(c);
+	return 0;
+}
+
+int
+gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o)
+{
+	int rc;
+
+	gdoi_log_open(prog, o->o_foreground ? GDOI_LOG_STDERR : GDOI_LOG_SYSLOG);
+	if (o->o_debug != NULL) {
+		if (gdoi_log_debug_enable(o->o_debug) < 0) {
+			fprintf(stderr, "%s: bad debug token list \"%s\"\n", prog, o->o_debug);
+			return 64;
+		}
+		gdoi_log_set_level(GDOI_LOG_DEBUG);
+	}
+	if (!o->o_foreground && (rc = gdoi_daemonize()) < 0) {
+		fprintf(stderr, "%s: cannot detach: %s\n", prog, strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
+int
+gdoi_daemon_p1_ctx(struct gdoi_p1_ctx *x, struct gdoi_conf *c)
+{
+	char err[512];
+
+	gdoi_p1_ctx_free_certs(x);
+	x->x_policy = c->c_ike;
+	x->x_npolicy = c->c_nike;
+	x->x_psk = gdoi_conf_psk_lookup;
+	x->x_psk_arg = c;
+	x->x_local_id = c->c_local_id;
+	x->x_doi = GDOI_DOI_GDOI;
+	if (c->c_cert_key != NULL && c->c_cert != NULL &&
+	    gdoi_p1_ctx_load_certs(x, c->c_cert_key, c->c_cert, c->c_cert_ca, err,
+		sizeof(err)) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR", "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+gdoi_daemon_keylog(const char *opt, const char *conf, struct gdoi_keylog **kl)
+{
+	const char *path = opt != NULL ? opt : conf;
+	int rc;
+
+	*kl = NULL;
+	if (path == NULL && getenv("GDOI_KEYLOG") == NULL)
+		return 0;
+	rc = gdoi_keylog_open(path, kl);
+	if (rc < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "KEYLOG", "cannot open the keylog %s: %s",
+		    path != NULL ? path : getenv("GDOI_KEYLOG"), gdoi_strerror(rc));
+		return -1;
+	}
+	if (*kl != NULL)
+		gdoi_log("GDOI", GDOI_LOG_WARNING, "KEYLOG",
+		    "Phase 1 keys are written to %s: for lab use only", gdoi_keylog_path(*kl));
+	return 0;
+}

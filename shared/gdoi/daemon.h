@@ -6,6 +6,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include "gdoi/p1.h"
+#include "gdoi/policy.h"
+#include "gdoi/tree.h"
 
 /**
  * Write our pid to path, refusing (-EEXIST) when the file names a live
@@ -26,5 +31,84 @@ int gdoi_mkdir_for(const char *path);
 
 /** Format an address (4 or 16 octets) as text. */
 const char *gdoi_addr_str(const uint8_t *addr, uint8_t af, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* Command line shared by gdoi-ks and gdoi-gm                           */
+
+struct gdoi_daemon_opts {
+	const char *o_conf;       /**< -f */
+	const char *o_ctl;        /**< -s control socket */
+	const char *o_pid;        /**< -p pid file */
+	const char *o_keylog;     /**< -k Phase 1 keylog */
+	const char *o_debug;      /**< -D tokens */
+	const char *o_statedir;   /**< -S (KS) */
+	int o_foreground;         /**< -d */
+	int o_check;              /**< -n */
+};
+/**
+ * Parse argv.  -h prints usage and exits 0, -V the version, a bad option
+ * prints usage and exits 64.  o_conf defaults to default_conf.
+ */
+void gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_conf,
+    int ks, struct gdoi_daemon_opts *o);
+
+/** -n: load the configuration, print the verdict, return the exit code. */
+int gdoi_daemon_check_conf(const char *prog, const char *path);
+/** Logging (stderr with -d, else syslog), debug tokens, then detach
+ *  unless -d.  0, or an exit code for main(). */
+int gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o);
+
+/** Point a Phase 1 context at configuration c (policies, keys, identity,
+ *  certificates).  0, or -1 with the reason logged. */
+int gdoi_daemon_p1_ctx(struct gdoi_p1_ctx *x, struct gdoi_conf *c);
+/** Open the keylog named by -k, else the configuration, else $GDOI_KEYLOG;
+ *  *kl stays NULL when none is asked for.  0, or -1 with the reason logged. */
+struct gdoi_keylog;
+int gdoi_daemon_keylog(const char *opt, const char *conf, struct gdoi_keylog **kl);
+
+/* ------------------------------------------------------------------ */
+/* UDP on port 848                                                      */
+
+/** Bound, non-blocking UDP socket (af 4 or 6; addr NULL = any). fd or -errno. */
+int gdoi_udp_bind(uint8_t af, const uint8_t *addr, uint16_t port);
+/** One datagram: its length, or -errno (-EAGAIN when none). */
+ssize_t gdoi_udp_recv(int fd, uint8_t *buf, size_t cap, struct gdoi_p1_peer *from);
+int gdoi_udp_send(int fd, const struct gdoi_p1_peer *to, const uint8_t *buf, size_t len);
+/** The local address the kernel would use to reach peer (4 or 16 octets). */
+int gdoi_udp_local_for(const struct gdoi_p1_peer *peer, uint8_t *addr);
+/** "10.0.0.1" (no port). */
+const char *gdoi_peer_str(const struct gdoi_p1_peer *p, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* Text for operators                                                   */
+
+/** An identity as text: an address, a name, a DN in RFC 2253 order, or
+ *  hex for anything else; non-printable octets become '?'. */
+const char *gdoi_id_str(const struct gdoi_id *id, char *buf, size_t cap);
+/** Key fingerprint: hex of the first 8 octets of SHA-256(a | b). */
+const char *gdoi_fingerprint(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+    char *buf, size_t cap);
+
+/** Seconds from now to expiry (0 when past). */
+unsigned gdoi_remaining_s(uint64_t expiry_ms, uint64_t now_ms);
+/** "kek" section: transport, SPI, remaining and configured lifetime,
+ *  algorithms, fingerprint. */
+void gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now_ms);
+/** Section "<i>" of TEK i: SPI, transform, lifetimes, key sizes, the
+ *  fingerprint and its access list. */
+void gdoi_show_tek(struct gdoi_tree *t, const struct gdoi_gpolicy *p, size_t i,
+    uint64_t now_ms);
+
+/* ------------------------------------------------------------------ */
+/* Control socket server                                                */
+
+/**
+ * A daemon's request handler: fill reply (GDOI_CTL_OK) or return a
+ * negative value with err set (GDOI_CTL_ERROR).
+ */
+typedef int (*gdoi_ctl_handler)(void *arg, uint8_t type, const char *cmd,
+    struct gdoi_tree *reply, char *err, size_t errcap);
+/** Accept one connection on lfd, read one request (1 s timeout), answer. */
+void gdoi_ctl_serve(int lfd, gdoi_ctl_handler h, void *arg);
 
 #endif

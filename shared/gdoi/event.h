@@ -3,8 +3,8 @@
  * event.c.  One loop per daemon; watchers are allocated here and owned by
  * the caller (free them before the loop).
  *
- * Time.  gdoi_ev_now_ms() is the daemons' one clock: monotonic
- * milliseconds (libev's ev_now, refreshed once per loop iteration).
+ * Time.  gdoi_ev_now_ms() is the daemons' one clock: CLOCK_MONOTONIC in
+ * milliseconds, so wall-clock steps never move a protocol timer.
  * Timers take an absolute deadline on that clock, so protocol modules
  * (p1, pull) that return deadlines plug in directly.
  */
@@ -28,7 +28,7 @@ void gdoi_ev_run(struct gdoi_ev_loop *l);
 void gdoi_ev_break(struct gdoi_ev_loop *l);
 /** Monotonic milliseconds of this loop iteration. */
 uint64_t gdoi_ev_now_ms(struct gdoi_ev_loop *l);
-/** Refresh the loop time (after blocking work). */
+/** Refresh libev's cached time (after blocking work). */
 void gdoi_ev_now_update(struct gdoi_ev_loop *l);
 
 /** Readable-fd watcher, started at once. */
