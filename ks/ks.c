@@ -28,8 +28,6 @@
 #include "gdoi/wire.h"
 #include "ks.h"
 
-#define KS_DEFAULT_STATEDIR GDOI_LOCALSTATEDIR "/lib/gdoi"
-
 uint64_t
 ks_now(const struct ks *k)
 {
@@ -70,20 +68,20 @@ static int
 ks_load_sigkey(struct ks *k, struct ks_group *g)
 {
 	const struct gdoi_conf_rekey *rk = &g->g_conf->g_rekey;
-	const char *dir = k->k_opts.o_statedir != NULL ? k->k_opts.o_statedir :
-	    k->k_conf->c_state_dir != NULL ? k->k_conf->c_state_dir : KS_DEFAULT_STATEDIR;
+	const char *dir = k->k_opts.o_statedir;
 	char path[4096];
 	EVP_PKEY *pk = NULL;
 	FILE *f;
 	int fd;
 
-	if (rk->rk_key_path != NULL && k->k_opts.o_statedir == NULL)
+	if (k->k_opts.o_statedir == NULL) {
 		snprintf(path, sizeof(path), "%s", rk->rk_key_path);
-	else if (rk->rk_key_path != NULL) {
+	} else {
+		/* -S moves the key files: same file name, in that directory */
 		const char *base = strrchr(rk->rk_key_path, '/');
+
 		snprintf(path, sizeof(path), "%s/%s", dir, base != NULL ? base + 1 : rk->rk_key_path);
-	} else
-		snprintf(path, sizeof(path), "%s/%s-rekey.pem", dir, g->g_name);
+	}
 	free(g->g_keypath);
 	g->g_keypath = strdup(path);
 
@@ -230,6 +228,9 @@ ks_group_build(struct ks *k, struct ks_group *g, uint64_t now)
 		if (ks_new_tek(g, t, now) < 0)
 			return -1;
 	}
+	/* no <rekey>: no rekey SA, the members re-register before TEK expiry */
+	if (c->g_rekey.rk_key_path == NULL)
+		return 0;
 	if (g->g_sigkey == NULL && ks_load_sigkey(k, g) < 0)
 		return -1;
 	return ks_new_kek(k, g, now);
@@ -256,7 +257,7 @@ ks_group_refresh(struct ks *k, struct ks_group *g, uint64_t now)
 			    t->tek_life_s);
 		}
 	}
-	if (g->g_pol.gp_kek.kek_expiry_ms <= now + 1000) {
+	if (g->g_pol.gp_has_kek && g->g_pol.gp_kek.kek_expiry_ms <= now + 1000) {
 		if (ks_new_kek(k, g, now) < 0)
 			return -1;
 		gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_NEW_KEK", "Group %s: new KEK, lifetime %u s",

@@ -1313,6 +1313,12 @@ gdoi_p1_expiry(const struct gdoi_p1_sa *sa)
 	return sa->sa_expire_at;
 }
 
+const struct gdoi_p1_rtx *
+gdoi_p1_rtx(const struct gdoi_p1_sa *sa)
+{
+	return &sa->sa_ctx->x_rtx;
+}
+
 int
 gdoi_p1_keylog_line(const struct gdoi_p1_sa *sa, char *buf, size_t cap)
 {

@@ -404,6 +404,9 @@ const struct gdoi_p1_peer *gdoi_p1_peer(const struct gdoi_p1_sa *sa);
 X509 *gdoi_p1_peer_cert(const struct gdoi_p1_sa *sa);
 /** Expiry time (ms of the caller's clock), 0 until ESTABLISHED. */
 uint64_t gdoi_p1_expiry(const struct gdoi_p1_sa *sa);
+/** The retransmission schedule of the SA's context (zeros = defaults);
+ *  GROUPKEY-PULL under this SA follows it too. */
+const struct gdoi_p1_rtx *gdoi_p1_rtx(const struct gdoi_p1_sa *sa);
 
 /**
  * The keylog line of an ESTABLISHED SA in the form Wireshark's "IKEv1
