@@ -90,11 +90,17 @@ gm_register(struct gm *m, struct gm_group *g)
 		memset(g->g_local, 0, sizeof(g->g_local));
 	gdoi_peer_str(&g->g_ks, ks, sizeof(ks));
 	gdoi_addr_str(g->g_local, g->g_local_af, me, sizeof(me));
+	g->g_ctx = m->m_p1;
+	if (g->g_ctx.x_local_id.id_type == 0 && g->g_ctx.x_cert == NULL) {
+		g->g_ctx.x_local_id.id_type = g->g_local_af == 6 ? ID_IPV6_ADDR : ID_IPV4_ADDR;
+		g->g_ctx.x_local_id.id_data.ptr = g->g_local;
+		g->g_ctx.x_local_id.id_data.len = g->g_local_af == 6 ? 16 : 4;
+	}
 	gdoi_log("CRYPTO", GDOI_LOG_NOTICE, "GM_REGSTER",
 	    "Start registration to KS %s for group %s using address %s", ks, g->g_name, me);
 	g->g_attempted++;
 	memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
-	rc = gdoi_p1_initiate(&m->m_p1, &g->g_ks, gm_now(m), &g->g_p1, &o);
+	rc = gdoi_p1_initiate(&g->g_ctx, &g->g_ks, gm_now(m), &g->g_p1, &o);
 	if (rc < 0) {
 		snprintf(g->g_last_fail, sizeof(g->g_last_fail), "Phase 1 not started: %s",
 		    gdoi_strerror(rc));

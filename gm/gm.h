@@ -35,6 +35,10 @@ struct gm_group {
 	struct gdoi_p1_peer g_ks;    /* that server, port 848 */
 	uint8_t g_local[16];         /* our address towards it */
 	uint8_t g_local_af;
+	/* Phase 1 context of this group: the daemon's, with our address as
+	 * the identity (ID_IPV4_ADDR/ID_IPV6_ADDR of g_local) unless the
+	 * configuration names one or certificates give the DN */
+	struct gdoi_p1_ctx g_ctx;
 	struct gdoi_p1_sa *g_p1;
 	struct gdoi_pull *g_pull;
 	uint8_t g_has_pol;

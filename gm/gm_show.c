@@ -29,7 +29,7 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 {
 	const struct gdoi_conf_group *c = g->g_conf;
 	const struct gdoi_gpolicy *p = &g->g_pol;
-	char a[64], list[512], key[16], line[192], label[128];
+	char a[64], list[512], key[24], line[192], label[128];
 	size_t i, off = 0;
 
 	list[0] = '\0';
@@ -76,7 +76,7 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 		for (i = 0; i < p->gp_nacl; i++) {
 			snprintf(key, sizeof(key), "%zu", i);
 			gdoi_ace_format(&p->gp_acl[i], line, sizeof(line));
-			gdoi_tree_attr(t, key, "", "%s", line);
+			gdoi_tree_attr(t, key, " ", "%s", line);
 		}
 		gdoi_tree_close(t);
 		if (p->gp_has_kek)

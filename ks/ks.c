@@ -905,6 +905,28 @@ ks_apply_groups(struct ks *k, struct gdoi_conf *c)
 	return 0;
 }
 
+/*
+ * Our Phase 1 identity when the configuration names none and no
+ * certificate gives a DN: the address of the first group's server-local
+ * element (IOS: the address the KS is reached at).
+ */
+static int
+ks_local_id(struct ks *k, const struct gdoi_conf *c)
+{
+	if (k->k_p1.x_local_id.id_type != 0 || k->k_p1.x_cert != NULL)
+		return 0;
+	if (c->c_ngroup == 0 || c->c_group[0].g_local_af == 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR",
+		    "%s: no isakmp identity and no server-local address to use as one", c->c_file);
+		return -1;
+	}
+	memcpy(k->k_local_id, c->c_group[0].g_local_addr, sizeof(k->k_local_id));
+	k->k_p1.x_local_id.id_type = c->c_group[0].g_local_af == 6 ? ID_IPV6_ADDR : ID_IPV4_ADDR;
+	k->k_p1.x_local_id.id_data.ptr = k->k_local_id;
+	k->k_p1.x_local_id.id_data.len = c->c_group[0].g_local_af == 6 ? 16 : 4;
+	return 0;
+}
+
 static int
 ks_check_conf(const struct gdoi_conf *c, char *err, size_t cap)
 {
@@ -993,10 +1015,9 @@ ks_reload(struct ks *k)
 	}
 	if (ks_apply_groups(k, c) < 0) {
 		gdoi_conf_free(c);
-		(void)gdoi_daemon_p1_ctx(&k->k_p1, k->k_conf);
 		return -1;
 	}
-	if (gdoi_daemon_p1_ctx(&k->k_p1, c) < 0) {
+	if (gdoi_daemon_p1_ctx(&k->k_p1, c) < 0 || ks_local_id(k, c) < 0) {
 		/* groups already point into c: keep c, Phase 1 without certificates */
 		gdoi_log("GDOI", GDOI_LOG_ERR, "CONFIG_ERROR",
 		    "certificates of %s not loaded; signature authentication is off", c->c_file);
@@ -1028,7 +1049,8 @@ ks_init(struct ks *k, const struct gdoi_daemon_opts *o)
 	}
 	if (RAND_bytes(k->k_p1.x_cookie_secret, sizeof(k->k_p1.x_cookie_secret)) != 1)
 		return -1;
-	if (gdoi_daemon_p1_ctx(&k->k_p1, k->k_conf) < 0 || ks_apply_groups(k, k->k_conf) < 0)
+	if (gdoi_daemon_p1_ctx(&k->k_p1, k->k_conf) < 0 || ks_local_id(k, k->k_conf) < 0 ||
+	    ks_apply_groups(k, k->k_conf) < 0)
 		return -1;
 	if (gdoi_daemon_keylog(o->o_keylog, k->k_conf->c_keylog, &k->k_keylog) < 0)
 		return -1;

@@ -65,6 +65,7 @@ struct ks {
 	struct gdoi_daemon_opts k_opts;
 	struct gdoi_conf *k_conf;
 	struct gdoi_p1_ctx k_p1;
+	uint8_t k_local_id[16];     /* our address as Phase 1 identity */
 	struct ks_group *k_groups;
 	size_t k_ngroups;
 	struct ks_sa *k_sas;

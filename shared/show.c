@@ -11,7 +11,7 @@
 #include "gdoi/wire.h"
 
 unsigned
-gdoi_gdoi_remaining_s(uint64_t expiry, uint64_t now)
+gdoi_remaining_s(uint64_t expiry, uint64_t now)
 {
 	return expiry > now ? (unsigned)((expiry - now) / 1000) : 0;
 }
@@ -40,8 +40,9 @@ gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now)
 	gdoi_tree_attr(t, "transport", "Rekey Transport Type", "%s",
 	    kek->kek_multicast ? "Multicast" : "Unicast");
 	gdoi_tree_attr(t, "spi", "SPI", "%s", hex);
-	gdoi_tree_attr(t, "lifetime", "Lifetime (secs)", "%u", gdoi_remaining_s(kek->kek_expiry_ms, now));
-	gdoi_tree_attr(t, "configured_lifetime", "Configured Lifetime (secs)", "%u",
+	gdoi_tree_attr(t, "lifetime", "Lifetime (secs)", "%u",
+	    gdoi_remaining_s(kek->kek_expiry_ms, now));
+	gdoi_tree_attr(t, "initial_lifetime", "Initial Lifetime (secs)", "%u",
 	    kek->kek_life_s);
 	gdoi_tree_attr(t, "encrypt_algorithm", "Encrypt Algorithm", "%s",
 	    kek->kek_alg == KEK_ALG_AES ? "AES" : "unknown");
@@ -58,20 +59,21 @@ void
 gdoi_show_tek(struct gdoi_tree *t, const struct gdoi_gpolicy *p, size_t i, uint64_t now)
 {
 	const struct gdoi_tek *k = &p->gp_tek[i];
-	char key[16], xf[64], fp[32], line[160];
+	char key[24], xf[64], fp[32], line[160];
 	size_t j, el = gdoi_tek_enc_keylen(&k->tek_x), il = gdoi_tek_int_keylen(&k->tek_x);
 
 	snprintf(key, sizeof(key), "%zu", i);
 	gdoi_tree_open(t, key, "IPsec SA:");
-	gdoi_tree_attr(t, "spi", "spi:", "0x%08X(%u)", k->tek_spi, k->tek_spi);
+	gdoi_tree_attr(t, "spi", "spi:", "0x%08X", k->tek_spi);
+	gdoi_tree_attr(t, "spi_dec", "spi (decimal):", "%u", k->tek_spi);
 	gdoi_tree_attr(t, "transform", "transform:", "%s",
 	    gdoi_tek_xform_name(&k->tek_x, xf, sizeof(xf)));
-	gdoi_tree_attr(t, "remaining", "sa timing:remaining key lifetime (sec):", "(%u)",
+	gdoi_tree_attr(t, "remaining", "sa timing:remaining key lifetime (sec):", "%u",
 	    gdoi_remaining_s(k->tek_expiry_ms, now));
-	gdoi_tree_attr(t, "lifetime", "configured key lifetime (sec):", "(%u)", k->tek_life_s);
+	gdoi_tree_attr(t, "initial_lifetime", "initial key lifetime (sec):", "%u", k->tek_life_s);
 	gdoi_tree_attr(t, "anti_replay", "Anti-Replay :", "%s", "Disabled");
-	gdoi_tree_attr(t, "alg_key_size", "alg key size:", "%zu (bytes)", el);
-	gdoi_tree_attr(t, "sig_key_size", "sig key size:", "%zu (bytes)", il);
+	gdoi_tree_attr(t, "alg_key_size", "alg key size (bytes):", "%zu", el);
+	gdoi_tree_attr(t, "sig_key_size", "sig key size (bytes):", "%zu", il);
 	gdoi_tree_attr(t, "encaps", "encaps:", "%s", "ENCAPS_TUNNEL");
 	gdoi_tree_attr(t, "key_fingerprint", "key fingerprint:", "%s",
 	    gdoi_fingerprint(k->tek_enc, el, k->tek_int, il, fp, sizeof(fp)));
@@ -82,7 +84,7 @@ gdoi_show_tek(struct gdoi_tree *t, const struct gdoi_gpolicy *p, size_t i, uint6
 	for (j = 0; j < k->tek_acl_n && k->tek_acl_first + j < p->gp_nacl; j++) {
 		snprintf(key, sizeof(key), "%zu", j);
 		gdoi_ace_format(&p->gp_acl[k->tek_acl_first + j], line, sizeof(line));
-		gdoi_tree_attr(t, key, "", "%s", line);
+		gdoi_tree_attr(t, key, " ", "%s", line);
 	}
 	gdoi_tree_close(t);
 	gdoi_tree_close(t);

@@ -38,6 +38,11 @@ int gdoi_ctl_hdr_decode(const uint8_t hdr[GDOI_CTL_HDR], uint8_t *type, uint32_t
 /** Server side: create, bind and listen on path (an old socket file is
  *  replaced); returns the fd or -errno. */
 int gdoi_ctl_listen(const char *path);
+/** Client side: a connected, blocking, close-on-exec socket to path, or
+ *  -errno (-ENOENT, -ECONNREFUSED, -EACCES...).  gdoi_ctl_request() is this
+ *  plus gdoi_ctl_send() and gdoi_ctl_recv(); a client that must tell a
+ *  connection failure from a later one calls the three itself. */
+int gdoi_ctl_connect(const char *path);
 /** Client side: one request, blocking, with a timeout; *body malloc'd.
  *  Returns 0 (reply type in *rtype) or a negative errno / gdoi_err. */
 int gdoi_ctl_request(const char *path, uint8_t type, const char *body, unsigned timeout_ms,

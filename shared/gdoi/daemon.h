@@ -12,6 +12,9 @@
 #include "gdoi/policy.h"
 #include "gdoi/tree.h"
 
+struct gdoi_conf;
+struct gdoi_keylog;
+
 /**
  * Write our pid to path, refusing (-EEXIST) when the file names a live
  * process.  The file is created 0644 with O_EXCL after removing a stale one.
@@ -63,7 +66,6 @@ int gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o);
 int gdoi_daemon_p1_ctx(struct gdoi_p1_ctx *x, struct gdoi_conf *c);
 /** Open the keylog named by -k, else the configuration, else $GDOI_KEYLOG;
  *  *kl stays NULL when none is asked for.  0, or -1 with the reason logged. */
-struct gdoi_keylog;
 int gdoi_daemon_keylog(const char *opt, const char *conf, struct gdoi_keylog **kl);
 
 /* ------------------------------------------------------------------ */

@@ -19,7 +19,9 @@
  *            <section key="..."> / <attr key="...">)
  * text:      GROUP INFORMATION
  *                Group Name                   : G1
- *            (labels padded to a column, two spaces of indent per level;
+ *            (the colon in column 29 at every depth, four spaces of indent
+ *             per level, as IOS prints it; a label of spaces only prints
+ *             the value alone;
  *             a label ending in ':' or a leading-space label printed as
  *             is, to reproduce the IOS layout exactly)
  *
