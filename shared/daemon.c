@@ -506,6 +506,17 @@ gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o)
 		}
 		gdoi_log_set_level(GDOI_LOG_DEBUG);
 	}
+	if (!o->o_foreground) {
+		/* a bad configuration is reported on the terminal, not only to syslog */
+		struct gdoi_conf *c = NULL;
+		char err[1024];
+
+		if (gdoi_conf_load(o->o_conf, &c, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return 1;
+		}
+		gdoi_conf_free(c);
+	}
 	if (!o->o_foreground && (rc = gdoi_daemonize()) < 0) {
 		fprintf(stderr, "%s: cannot detach: %s\n", prog, strerror(-rc));
 		return 1;
