@@ -173,13 +173,15 @@ static void
 usage(FILE *f, const char *prog, const char *default_conf, int ks)
 {
 	fprintf(f,
-	    "usage: %s [-dn] [-f CONFIG] [-s CTL_SOCKET] [-p PIDFILE] [-k KEYLOG] [-D TOKENS]%s\n"
+	    "usage: %s [-dn] [-f CONFIG] [-s CTL_SOCKET] [-p PIDFILE] [-k KEYLOG] [-l LOGFILE]\n"
+	    "       [-D TOKENS]%s\n"
 	    "  -f CONFIG      configuration file (default %s)\n"
 	    "  -d             stay in the foreground, log to stderr\n"
 	    "  -n             check the configuration and exit\n"
 	    "  -s PATH        control socket (overrides the configuration)\n"
 	    "  -p PATH        pid file (overrides the configuration)\n"
 	    "  -k PATH        append Phase 1 keys to PATH for Wireshark (off by default)\n"
+	    "  -l PATH        log to PATH instead of syslog when detached\n"
 	    "  -D TOKENS      debug output: comma-separated tokens or \"all\"\n"
 	    "%s"
 	    "  -V             print the version\n"
@@ -196,7 +198,7 @@ gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_co
 
 	memset(o, 0, sizeof(*o));
 	o->o_conf = default_conf;
-	while ((c = getopt(argc, argv, ks ? "f:dns:p:k:D:S:Vh" : "f:dns:p:k:D:Vh")) != -1) {
+	while ((c = getopt(argc, argv, ks ? "f:dns:p:k:l:D:S:Vh" : "f:dns:p:k:l:D:Vh")) != -1) {
 		switch (c) {
 		case 'f': o->o_conf = optarg; break;
 		case 'd': o->o_foreground = 1; break;
@@ -204,6 +206,7 @@ gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_co
 		case 's': o->o_ctl = optarg; break;
 		case 'p': o->o_pid = optarg; break;
 		case 'k': o->o_keylog = optarg; break;
+		case 'l': o->o_logfile = optarg; break;
 		case 'D': o->o_debug = optarg; break;
 		case 'S': o->o_statedir = optarg; break;
 		case 'V':
@@ -498,7 +501,8 @@ gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o)
 {
 	int rc;
 
-	gdoi_log_open(prog, o->o_foreground ? GDOI_LOG_STDERR : GDOI_LOG_SYSLOG);
+	gdoi_log_open(prog, o->o_foreground || o->o_logfile != NULL ? GDOI_LOG_STDERR :
+	    GDOI_LOG_SYSLOG);
 	if (o->o_debug != NULL) {
 		if (gdoi_log_debug_enable(o->o_debug) < 0) {
 			fprintf(stderr, "%s: bad debug token list \"%s\"\n", prog, o->o_debug);
@@ -517,9 +521,29 @@ gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o)
 		}
 		gdoi_conf_free(c);
 	}
+	if (!o->o_foreground && o->o_logfile != NULL) {
+		int fd;
+
+		if (gdoi_mkdir_for(o->o_logfile) < 0 ||
+		    (fd = open(o->o_logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+			fprintf(stderr, "%s: cannot open %s: %s\n", prog, o->o_logfile,
+			    strerror(errno));
+			return 1;
+		}
+		close(fd);
+	}
 	if (!o->o_foreground && (rc = gdoi_daemonize()) < 0) {
 		fprintf(stderr, "%s: cannot detach: %s\n", prog, strerror(-rc));
 		return 1;
+	}
+	if (!o->o_foreground && o->o_logfile != NULL) {
+		/* the log file becomes our stderr (daemonize pointed it at /dev/null) */
+		int fd = open(o->o_logfile, O_WRONLY | O_APPEND | O_CREAT, 0640);
+
+		if (fd >= 0 && fd != 2) {
+			dup2(fd, 2);
+			close(fd);
+		}
 	}
 	return 0;
 }

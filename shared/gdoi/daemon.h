@@ -45,6 +45,7 @@ struct gdoi_daemon_opts {
 	const char *o_keylog;     /**< -k Phase 1 keylog */
 	const char *o_debug;      /**< -D tokens */
 	const char *o_statedir;   /**< -S (KS) */
+	const char *o_logfile;    /**< -l: log lines appended to this file instead of syslog */
 	int o_foreground;         /**< -d */
 	int o_check;              /**< -n */
 };
