@@ -13,7 +13,9 @@
 #   make distcheck  build the release tarball and test it out of tree
 #   make test       deps, build, then: check in build/, unit tests under
 #                   sanitizers, each fuzz harness for a short run; summary
-#   make demo       deps, build, write build/demo.pcap and decode it
+#   make demo       deps, build, then a key server and two group members in
+#                   network namespaces (lab/netns.sh), and their status
+#   make demo-stop  stop the demo daemons, remove its namespaces
 #   make clean      remove the build directories
 #   make distclean  clean, and remove everything autoreconf generated
 #
@@ -85,7 +87,7 @@ fi
 endef
 
 .PHONY: all deps install uninstall check dist distcheck test test-check test-asan test-fuzz \
-	test-summary demo clean distclean
+	test-summary demo demo-stop clean distclean
 
 # --------------------------------------------------------------------------
 all: configure
@@ -140,11 +142,98 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
 
 # --------------------------------------------------------------------------
+# make demo: a key server and two group members, each in its own network
+# namespace around one bridge (lab/netns.sh, prefix "gdoi": gdoi-core,
+# gdoi-ks, gdoi-gm1, gdoi-gm2), started as daemons from etc/ks.xml,
+# etc/gm1.xml and etc/gm2.xml with the paths those name (/run/gdoi,
+# /var/lib/gdoi); logs go to /run/gdoi/<node>.log.  It shows both sides' status once
+# both GMs are registered.  Re-runnable: it runs demo-stop first.
+# make demo-stop: SIGTERM to the daemons of the pid files, namespaces
+# down; does nothing when nothing runs.
+DEMO_NODES := ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12
+DEMO_WAIT := 30
+
 demo: deps all
-	echo "gdoi: build/lab/gdoi-mkpcap -w build/demo.pcap"
-	build/lab/gdoi-mkpcap -w build/demo.pcap
-	echo "gdoi: build/lab/gdoidump -r build/demo.pcap"
-	build/lab/gdoidump -r build/demo.pcap
+	$(MAKE) --no-print-directory demo-stop
+	if [ "$$(id -u)" -ne 0 ]; then
+		echo "gdoi: demo: run 'make demo' as root (network namespaces)" >&2
+		exit 1
+	fi
+	echo "gdoi: demo: lab/netns.sh up gdoi $(DEMO_NODES)"
+	bash lab/netns.sh up gdoi $(DEMO_NODES)
+	mkdir -p /run/gdoi /var/lib/gdoi
+	for node in ks gm1 gm2; do
+		[ $$node = ks ] && prog=build/ks/gdoi-ks || prog=build/gm/gdoi-gm
+		echo "gdoi: demo: $$prog -f etc/$$node.xml in namespace gdoi-$$node"
+		if ! bash lab/netns.sh exec gdoi $$node $(CURDIR)/$$prog -f $(CURDIR)/etc/$$node.xml \
+				-l /run/gdoi/$$node.log; then
+			echo "gdoi: demo: $$prog did not start (see /run/gdoi/$$node.log); 'make demo-stop' cleans up" >&2
+			exit 1
+		fi
+	done
+	ctl=build/cli/gdoictl
+	end=$$(($$(date +%s) + $(DEMO_WAIT)))
+	for gm in gm1 gm2; do
+		while :; do
+			out=$$($$ctl -s /run/gdoi/$$gm.sock -f keyvalue show crypto gdoi 2>/dev/null || true)
+			case $$out in *.registration_status=Registered*) break ;; esac
+			if [ $$(date +%s) -ge $$end ]; then
+				echo "gdoi: demo: $$gm is not registered after $(DEMO_WAIT) s (see /run/gdoi/*.log);" \
+					"'make demo-stop' cleans up" >&2
+				$$ctl -s /run/gdoi/$$gm.sock show crypto gdoi >&2 || true
+				exit 1
+			fi
+			sleep 0.2
+		done
+	done
+	echo
+	echo "==== gdoictl -s /run/gdoi/gm1.sock show crypto gdoi"
+	$$ctl -s /run/gdoi/gm1.sock show crypto gdoi
+	echo
+	echo "==== gdoictl -s /run/gdoi/ks.sock show crypto gdoi"
+	$$ctl -s /run/gdoi/ks.sock show crypto gdoi
+	echo
+	echo "gdoi: demo: running: gdoi-ks in namespace gdoi-ks (10.99.0.1), gdoi-gm in"
+	echo "  gdoi-gm1 (10.99.0.11) and gdoi-gm2 (10.99.0.12); control sockets in /run/gdoi."
+	echo "  More: build/cli/gdoictl -s /run/gdoi/gm2.sock -f json show crypto gdoi"
+	echo "        ip netns exec gdoi-core tshark -i br0 -d udp.port==848,isakmp"
+	echo "        tail /run/gdoi/ks.log /run/gdoi/gm1.log  (the daemons' logs)"
+	echo "  Stop it with: make demo-stop"
+
+demo-stop:
+	for d in gm2 gm1 ks; do
+		f=/run/gdoi/$$d.pid
+		[ -f $$f ] || continue
+		pid=$$(tr -dc 0-9 < $$f)
+		st=$$(sed 's/.*) //' /proc/$${pid:-0}/stat 2>/dev/null | cut -d' ' -f1 || true)
+		comm=$$(cat /proc/$${pid:-0}/comm 2>/dev/null || true)
+		if [ -z "$$pid" ] || [ -z "$$st" ] || [ "$$st" = Z ]; then
+			echo "gdoi: demo-stop: $$f: no process $$pid, removing the stale file"
+			rm -f $$f
+			continue
+		fi
+		case $$comm in
+		gdoi-ks|gdoi-gm) ;;
+		*) echo "gdoi: demo-stop: $$f: pid $$pid is $$comm, not a gdoi daemon: left alone" >&2
+			continue ;;
+		esac
+		echo "gdoi: demo-stop: SIGTERM to $$comm (pid $$pid, $$f)"
+		kill -TERM $$pid 2>/dev/null || true
+		for _ in $$(seq 1 50); do
+			st=$$(sed 's/.*) //' /proc/$$pid/stat 2>/dev/null | cut -d' ' -f1 || true)
+			[ -n "$$st" ] && [ "$$st" != Z ] || break
+			sleep 0.1
+		done
+		if [ -n "$$st" ] && [ "$$st" != Z ]; then
+			echo "gdoi: demo-stop: $$comm (pid $$pid) still runs after 5 s: SIGKILL" >&2
+			kill -KILL $$pid 2>/dev/null || true
+		fi
+		rm -f $$f
+	done
+	if [ -n "$$(ip netns list 2>/dev/null | grep '^gdoi-' || true)" ]; then
+		echo "gdoi: demo-stop: lab/netns.sh down gdoi"
+		bash lab/netns.sh down gdoi
+	fi
 
 # --------------------------------------------------------------------------
 # make test: each stage runs even when an earlier one failed; the summary

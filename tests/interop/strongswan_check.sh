@@ -40,6 +40,8 @@ if [ -z "${BASH_VERSION:-}" ]; then
 fi
 
 set -u
+# shellcheck source=../common.sh
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/common.sh"
 export LC_ALL=C
 
 me=strongswan_check
@@ -97,11 +99,7 @@ cleanup() {
 	fi
 	ip netns del "$nsA" 2>/dev/null
 	ip netns del "$nsB" 2>/dev/null
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "$me: kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
+	gdoi_tmp_done "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
