@@ -1,11 +1,17 @@
 #!/bin/bash
 #
-# registration6_check.sh: registration over IPv6.  A KS and a GM in
+# runtime_check.sh: the daemons' runtime, over IPv6.  A KS and a GM in
 # network namespaces (lab/netns.sh, prefix gdoi6t<pid>) with fd00:97::/64
 # addresses; the shipped etc/ks.xml and etc/gm1.xml with their IPv4
-# addresses replaced by IPv6 ones.  Checks: the GM registers with the KS
-# at fd00:97::1 using fd00:97::11, both hold the same TEK and KEK, the KS
-# lists the member by its IPv6 address, and both stop on SIGTERM.
+# addresses replaced by IPv6 ones.  Checks:
+#   - the GM registers with the KS at fd00:97::1 using fd00:97::11, both
+#     hold the same TEK and KEK, the KS lists the member by its address;
+#   - malformed datagrams to the KS are dropped and counted, with one
+#     rate-limited log line, and the KS keeps serving;
+#   - SIGHUP with a broken configuration file logs file:line and keeps
+#     the running configuration and keys; gdoictl reload with the file
+#     repaired succeeds and keeps the group's keys;
+#   - both daemons stop on SIGTERM with status 0.
 #
 # Exit 0 pass, 1 fail, 77 (skip) when not root or without namespaces.
 
@@ -14,7 +20,7 @@ set -u
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/common.sh"
 export LC_ALL=C
 
-me=registration6_check
+me=runtime_check
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir/build}
 ks_bin=${GDOI_KS:-$top_builddir/ks/gdoi-ks}
@@ -97,6 +103,43 @@ for k in tek.0.spi tek.0.key_fingerprint kek.spi kek.key_fingerprint; do
 done
 v=$(kv "$tmp/ks.sock" group.G1.member.0.address)
 check "KS lists the member as $v (want $GM6)" [ "$v" = "$GM6" ]
+
+# malformed input: 20 datagrams of junk from the GM's namespace
+spi0=$(kv "$tmp/ks.sock" group.G1.tek.0.spi)
+bad0=$(kv "$tmp/ks.sock" ks.rx_bad)
+ip netns exec "$prefix-gm" python3 - "$KS6" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+for i in range(20):
+    s.sendto(bytes([0x5a]) * (i + 1), (sys.argv[1], 848))
+PY
+bad1=
+for _ in $(seq 50); do
+	bad1=$(kv "$tmp/ks.sock" ks.rx_bad)
+	[ "${bad1:-0}" -ge $((bad0 + 20)) ] && break
+	sleep 0.1
+done
+check "KS counted 20 malformed datagrams (rx_bad $bad0 -> $bad1)" [ "${bad1:-0}" -eq $((bad0 + 20)) ]
+n=$(grep -c "IKMP_BAD_MESSAGE: IKE message from $GM6" "$tmp/ks.log")
+check "KS logged the burst once (rate limited): $n line(s)" [ "$n" = 1 ]
+check "KS still serves after the junk" [ "$(kv "$tmp/ks.sock" group.G1.tek.0.spi)" = "$spi0" ]
+
+# SIGHUP with a broken file: the running configuration stays
+cp "$tmp/ks.xml" "$tmp/ks.good"
+printf '<gdoi>\n  <isakmp>\n    <bogus/>\n' >"$tmp/ks.xml"
+kill -HUP "$ks_pid"
+for _ in $(seq 50); do grep -q CONFIG_ERROR "$tmp/ks.log" && break; sleep 0.1; done
+check "SIGHUP with a broken file: CONFIG_ERROR names $tmp/ks.xml:line" \
+	grep -Eq "%GDOI-3-CONFIG_ERROR: $tmp/ks.xml:[0-9]+: .*keeping the running configuration" "$tmp/ks.log"
+check "KS keeps its keys and members after the failed reload" \
+	[ "$(kv "$tmp/ks.sock" group.G1.tek.0.spi)/$(kv "$tmp/ks.sock" ks.members_total)" = "$spi0/1" ]
+check "gdoictl reload with the broken file fails (exit 1)" \
+	sh -c "'$ctl' -s '$tmp/ks.sock' reload >/dev/null 2>&1; [ \$? = 1 ]"
+cp "$tmp/ks.good" "$tmp/ks.xml"
+check "gdoictl reload with the repaired file succeeds" \
+	sh -c "'$ctl' -s '$tmp/ks.sock' reload >/dev/null"
+check "the unchanged group keeps its TEK across the reload" \
+	[ "$(kv "$tmp/ks.sock" group.G1.tek.0.spi)" = "$spi0" ]
 
 for np in "gm:$gm_pid" "ks:$ks_pid"; do
 	n=${np%%:*}
