@@ -107,6 +107,11 @@ gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,
 		for (i = 0; i < m->m_ngroups; i++)
 			show_group(m, t, &m->m_groups[i], now);
 		gdoi_tree_close(t);
+		gdoi_tree_open(t, "gm", NULL);
+		gdoi_tree_attr(t, "rx", "Datagrams received", "%llu", (unsigned long long)m->m_rx);
+		gdoi_tree_attr(t, "rx_bad", "Datagrams dropped as malformed", "%llu",
+		    (unsigned long long)m->m_rx_bad);
+		gdoi_tree_close(t);
 		return 0;
 	case GDOI_CTL_CLEAR:
 		if (strcmp(cmd, "crypto gdoi") != 0) {
