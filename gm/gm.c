@@ -148,24 +148,25 @@ gm_fail(struct gm *m, struct gm_group *g, uint16_t notify, const char *stage)
 
 /*
  * When to register again.  A TEK that no rekey replaces: a random moment
- * 60..90 s before it expires (never sooner than half its remaining life).
- * The KEK: when it expires, it is deleted and the member registers at a
- * random moment in [expiry, expiry + 80 s] (Cisco's rule, DESIGN.md).
+ * 60..90 s before it expires; when that moment has already passed (the
+ * key server handed out a TEK with less than that left), at its expiry,
+ * so a member never registers twice for the same TEK.  The KEK: when it
+ * expires, it is deleted and the member registers at a random moment in
+ * [expiry, expiry + 80 s] (Cisco's rule, DESIGN.md).
  */
 static uint64_t
 gm_rereg_time(struct gm *m, const struct gm_group *g)
 {
-	uint64_t now = gm_now(m), best = UINT64_MAX, t, half;
+	uint64_t now = gm_now(m), best = UINT64_MAX, t;
 	size_t i;
 
 	for (i = 0; i < g->g_pol.gp_ntek; i++) {
 		const struct gdoi_tek *k = &g->g_pol.gp_tek[i];
 		uint64_t lead = (60 + rnd(31)) * 1000ull;
 
-		half = k->tek_expiry_ms > now ? now + (k->tek_expiry_ms - now) / 2 : now;
-		t = k->tek_expiry_ms > lead ? k->tek_expiry_ms - lead : now;
-		if (t < half)
-			t = half;
+		t = k->tek_expiry_ms > lead ? k->tek_expiry_ms - lead : 0;
+		if (t <= now)
+			t = k->tek_expiry_ms > now ? k->tek_expiry_ms : now;
 		if (t < best)
 			best = t;
 	}

@@ -237,10 +237,23 @@ ks_group_build(struct ks *k, struct ks_group *g, uint64_t now)
 }
 
 /*
- * Keys past their lifetime are replaced when a member registers, so a
- * key server without a rekey schedule still never hands out an expired
- * key.  (The rekey scheduler replaces them before expiry and pushes them.)
+ * Keys about to run out are replaced when a member registers, so a key
+ * server without a rekey schedule never hands out a key that expires
+ * before the member's own re-registration window (60-90 s ahead): a TEK
+ * with less than KS_MIN_HANDOUT_S left (half its lifetime for very short
+ * ones) is replaced, and so is a KEK.  (The rekey scheduler replaces them
+ * before expiry and pushes them.)
  */
+#define KS_MIN_HANDOUT_S 120u
+
+static uint64_t
+handout_floor_ms(uint32_t life_s)
+{
+	uint32_t f = KS_MIN_HANDOUT_S < life_s / 2 ? KS_MIN_HANDOUT_S : life_s / 2;
+
+	return (uint64_t)f * 1000;
+}
+
 static int
 ks_group_refresh(struct ks *k, struct ks_group *g, uint64_t now)
 {
@@ -249,7 +262,7 @@ ks_group_refresh(struct ks *k, struct ks_group *g, uint64_t now)
 	for (i = 0; i < g->g_pol.gp_ntek; i++) {
 		struct gdoi_tek *t = &g->g_pol.gp_tek[i];
 
-		if (t->tek_expiry_ms <= now + 1000) {
+		if (t->tek_expiry_ms <= now + handout_floor_ms(t->tek_life_s)) {
 			if (ks_new_tek(g, t, now) < 0)
 				return -1;
 			gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_NEW_TEK",
@@ -257,7 +270,8 @@ ks_group_refresh(struct ks *k, struct ks_group *g, uint64_t now)
 			    t->tek_life_s);
 		}
 	}
-	if (g->g_pol.gp_has_kek && g->g_pol.gp_kek.kek_expiry_ms <= now + 1000) {
+	if (g->g_pol.gp_has_kek &&
+	    g->g_pol.gp_kek.kek_expiry_ms <= now + handout_floor_ms(g->g_pol.gp_kek.kek_life_s)) {
 		if (ks_new_kek(k, g, now) < 0)
 			return -1;
 		gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_NEW_KEK", "Group %s: new KEK, lifetime %u s",

@@ -29,6 +29,7 @@
 #include "gdoi/log.h"
 #include "gdoi/daemon.h"
 #include "gdoi/err.h"
+#include "gdoi/event.h"
 #include "gdoi/keylog.h"
 #include "gdoi/wire.h"
 
@@ -182,6 +183,7 @@ usage(FILE *f, const char *prog, const char *default_conf, int ks)
 	    "  -p PATH        pid file (overrides the configuration)\n"
 	    "  -k PATH        append Phase 1 keys to PATH for Wireshark (off by default)\n"
 	    "  -l PATH        log to PATH instead of syslog when detached\n"
+	    "  -T N           lab only: run protocol time N times faster (needs GDOI_LAB=1)\n"
 	    "  -D TOKENS      debug output: comma-separated tokens or \"all\"\n"
 	    "%s"
 	    "  -V             print the version\n"
@@ -198,7 +200,7 @@ gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_co
 
 	memset(o, 0, sizeof(*o));
 	o->o_conf = default_conf;
-	while ((c = getopt(argc, argv, ks ? "f:dns:p:k:l:D:S:Vh" : "f:dns:p:k:l:D:Vh")) != -1) {
+	while ((c = getopt(argc, argv, ks ? "f:dns:p:k:l:T:D:S:Vh" : "f:dns:p:k:l:T:D:Vh")) != -1) {
 		switch (c) {
 		case 'f': o->o_conf = optarg; break;
 		case 'd': o->o_foreground = 1; break;
@@ -207,6 +209,18 @@ gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_co
 		case 'p': o->o_pid = optarg; break;
 		case 'k': o->o_keylog = optarg; break;
 		case 'l': o->o_logfile = optarg; break;
+		case 'T': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > GDOI_EV_TIMESCALE_MAX) {
+				fprintf(stderr, "%s: -T wants a factor from 1 to %u\n", prog,
+				    GDOI_EV_TIMESCALE_MAX);
+				exit(64);
+			}
+			o->o_timescale = (unsigned)v;
+			break;
+		}
 		case 'D': o->o_debug = optarg; break;
 		case 'S': o->o_statedir = optarg; break;
 		case 'V':
@@ -510,6 +524,15 @@ gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o)
 		}
 		gdoi_log_set_level(GDOI_LOG_DEBUG);
 	}
+	if (o->o_timescale > 1) {
+		const char *lab = getenv("GDOI_LAB");
+
+		if (lab == NULL || strcmp(lab, "1") != 0) {
+			fprintf(stderr, "%s: -T (time scale) is for labs and tests only: "
+			    "set GDOI_LAB=1 to allow it\n", prog);
+			return 64;
+		}
+	}
 	if (!o->o_foreground) {
 		/* a bad configuration is reported on the terminal, not only to syslog */
 		struct gdoi_conf *c = NULL;
@@ -544,6 +567,12 @@ gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o)
 			dup2(fd, 2);
 			close(fd);
 		}
+	}
+	if (o->o_timescale > 1) {
+		(void)gdoi_ev_set_timescale(o->o_timescale);
+		gdoi_log("GDOI", GDOI_LOG_WARNING, "LAB_TIMESCALE",
+		    "Lab time scale %u: protocol timers run %u times faster than real time",
+		    o->o_timescale, o->o_timescale);
 	}
 	return 0;
 }

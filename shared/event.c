@@ -55,14 +55,45 @@ gdoi_ev_break(struct gdoi_ev_loop *l)
 	ev_break(l->l_ev, EVBREAK_ALL);
 }
 
-uint64_t
-gdoi_ev_now_ms(struct gdoi_ev_loop *l)
+/* Lab time scale: protocol time runs ev_scale times faster than the
+ * monotonic clock, counted from ev_base (the moment it was set). */
+static unsigned ev_scale = 1;
+static uint64_t ev_base;
+
+static uint64_t
+mono_ms(void)
 {
 	struct timespec ts;
 
-	(void)l;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int
+gdoi_ev_set_timescale(unsigned n)
+{
+	if (n < 1 || n > GDOI_EV_TIMESCALE_MAX)
+		return -1;
+	ev_base = mono_ms();
+	ev_scale = n;
+	return 0;
+}
+
+unsigned
+gdoi_ev_timescale(void)
+{
+	return ev_scale;
+}
+
+uint64_t
+gdoi_ev_now_ms(struct gdoi_ev_loop *l)
+{
+	uint64_t m = mono_ms();
+
+	(void)l;
+	if (ev_scale == 1)
+		return m;
+	return ev_base + (m - ev_base) * ev_scale;
 }
 
 void
@@ -139,7 +170,7 @@ gdoi_ev_timer_at(struct gdoi_ev_timer *g, uint64_t at_ms)
 	if (at_ms == UINT64_MAX)
 		return;
 	now = gdoi_ev_now_ms(g->w_loop);
-	after = at_ms > now ? (double)(at_ms - now) / 1000.0 : 0.0;
+	after = at_ms > now ? (double)(at_ms - now) / 1000.0 / ev_scale : 0.0;
 	ev_timer_set(&g->w_t, after, 0.0);
 	ev_timer_start(g->w_loop->l_ev, &g->w_t);
 }

@@ -46,6 +46,7 @@ struct gdoi_daemon_opts {
 	const char *o_debug;      /**< -D tokens */
 	const char *o_statedir;   /**< -S (KS) */
 	const char *o_logfile;    /**< -l: log lines appended to this file instead of syslog */
+	unsigned o_timescale;     /**< -T N: lab time scale (needs GDOI_LAB=1); 0 = off */
 	int o_foreground;         /**< -d */
 	int o_check;              /**< -n */
 };

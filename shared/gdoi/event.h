@@ -4,7 +4,8 @@
  * the caller (free them before the loop).
  *
  * Time.  gdoi_ev_now_ms() is the daemons' one clock: CLOCK_MONOTONIC in
- * milliseconds, so wall-clock steps never move a protocol timer.
+ * milliseconds (times the lab time scale, when set), so wall-clock steps
+ * never move a protocol timer.
  * Timers take an absolute deadline on that clock, so protocol modules
  * (p1, pull) that return deadlines plug in directly.
  */
@@ -21,6 +22,18 @@ struct gdoi_ev_signal;
 typedef void (*gdoi_ev_io_cb)(struct gdoi_ev_io *w, int fd, void *arg);
 typedef void (*gdoi_ev_timer_cb)(struct gdoi_ev_timer *w, void *arg);
 typedef void (*gdoi_ev_signal_cb)(struct gdoi_ev_signal *w, int signum, void *arg);
+
+/**
+ * Lab time scale: from now on protocol time (gdoi_ev_now_ms and every
+ * timer) runs n times faster than real time, so days of lifetimes pass
+ * in minutes.  Lifetimes on the wire stay in protocol seconds, so every
+ * daemon of a lab must run with the same n.  Real deployments never set
+ * it (the daemons refuse -T unless GDOI_LAB=1 is in the environment).
+ * Returns 0, or -1 when n is outside 1..GDOI_EV_TIMESCALE_MAX.
+ */
+#define GDOI_EV_TIMESCALE_MAX 1000
+int gdoi_ev_set_timescale(unsigned n);
+unsigned gdoi_ev_timescale(void);
 
 /** The default loop (handles signals). */
 struct gdoi_ev_loop *gdoi_ev_default(void);
