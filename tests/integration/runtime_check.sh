@@ -11,7 +11,11 @@
 #   - SIGHUP with a broken configuration file logs file:line and keeps
 #     the running configuration and keys; gdoictl reload with the file
 #     repaired succeeds and keeps the group's keys;
-#   - both daemons stop on SIGTERM with status 0.
+#   - both daemons stop on SIGTERM with status 0;
+#   - -T (lab time scale) is refused without GDOI_LAB=1; with GDOI_LAB=1
+#     and -T 200, 24 s of real time are 4800 s of protocol time, more
+#     than one TEK lifetime (3600 s): the GM re-registers exactly once,
+#     gets a new TEK, and is registered at every sample (2 per second).
 #
 # Exit 0 pass, 1 fail, 77 (skip) when not root or without namespaces.
 
@@ -152,6 +156,39 @@ for np in "gm:$gm_pid" "ks:$ks_pid"; do
 	done
 	check "$n exited on SIGTERM with status $rc (want 0)" [ "$rc" = 0 ]
 done
+gm_pid=
+ks_pid=
+
+# lab time scale
+check "-T without GDOI_LAB=1 is refused (exit 64)" \
+	sh -c "env -u GDOI_LAB '$ks_bin' -T 10 -d -f '$tmp/ks.xml' >/dev/null 2>&1; [ \$? = 64 ]"
+rm -f "$tmp/ks.log" "$tmp/gm.log"
+GDOI_LAB=1 ip netns exec "$prefix-ks" "$ks_bin" -T 200 -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" \
+	-p "$tmp/ks.pid" -S "$tmp" >"$tmp/ks.log" 2>&1 &
+ks_pid=$!
+for _ in $(seq 50); do [ -S "$tmp/ks.sock" ] && break; sleep 0.1; done
+GDOI_LAB=1 ip netns exec "$prefix-gm" "$gm_bin" -T 200 -d -f "$tmp/gm.xml" -s "$tmp/gm.sock" \
+	-p "$tmp/gm.pid" >"$tmp/gm.log" 2>&1 &
+gm_pid=$!
+for _ in $(seq 50); do
+	[ "$(kv "$tmp/gm.sock" group.G1.registration_status)" = Registered ] && break
+	sleep 0.1
+done
+spi0=$(kv "$tmp/gm.sock" group.G1.tek.0.spi)
+unreg=0
+for _ in $(seq 48); do
+	sleep 0.5
+	st=$(kv "$tmp/gm.sock" group.G1.registration_status)
+	[ "$st" = Registered ] || [ "$st" = Registering ] || unreg=$((unreg + 1))
+done
+spi1=$(kv "$tmp/gm.sock" group.G1.tek.0.spi)
+n=$(grep -c GM_RE_REGISTER "$tmp/gm.log")
+check "time scale 200: the GM re-registered once in 4800 protocol s ($n)" [ "$n" = 1 ]
+check "time scale 200: a new TEK after the first one ran out ($spi0 -> $spi1)" \
+	[ "${spi1:-none}" != "${spi0:-none}" ]
+check "time scale 200: never without a registration at 48 samples ($unreg misses)" [ "$unreg" = 0 ]
+kill -TERM "$gm_pid" "$ks_pid" 2>/dev/null
+wait "$gm_pid" "$ks_pid" 2>/dev/null
 gm_pid=
 ks_pid=
 
