@@ -22,6 +22,7 @@
 #include "gdoi/payload.h"
 #include "gdoi/policy.h"
 #include "gdoi/wire.h"
+#include "testkey.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -32,22 +33,7 @@ static size_t spki_len;
 static void
 make_spki(void)
 {
-	EVP_PKEY *k;
-	unsigned char *der = NULL;
-	int n;
-
-	/* Runs before the suite: no ck_assert here. */
-	k = EVP_RSA_gen(2048);
-	n = k ? i2d_PUBKEY(k, &der) : -1;
-	spki = n > 0 ? malloc((size_t)n) : NULL;
-	if (spki == NULL) {
-		fprintf(stderr, "check_policy: cannot make an RSA key\n");
-		exit(EXIT_FAILURE);
-	}
-	memcpy(spki, der, (size_t)n);
-	spki_len = (size_t)n;
-	OPENSSL_free(der);
-	EVP_PKEY_free(k);
+	EVP_PKEY_free(testkey_rsa("check_policy", 2048, &spki, &spki_len));
 }
 
 static void
@@ -912,14 +898,10 @@ policy_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int nf;
+	int rc;
 
 	make_spki();
-	sr = srunner_create(policy_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = testkey_run(policy_suite());
 	free(spki);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }
