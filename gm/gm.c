@@ -209,7 +209,16 @@ gm_installed(struct gm *m, struct gm_group *g)
 	gdoi_pull_free(g->g_pull);
 	g->g_pull = NULL;
 	g->g_state = GM_REGISTERED;
+	g->g_rekeys_since_reg = 0;
 	g->g_wake_ms = gm_rereg_time(m, g);
+}
+
+/* After a rekey: the next re-registration from the keys now held. */
+void
+gm_schedule(struct gm *m, struct gm_group *g)
+{
+	if (g->g_state == GM_REGISTERED)
+		g->g_wake_ms = gm_rereg_time(m, g);
 }
 
 /* ------------------------------------------------------------------ */
@@ -307,6 +316,10 @@ gm_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg, size
 	m->m_rx++;
 	if (len < ISAKMP_HDR_LEN) {
 		gm_bad(m, peer, "shorter than an ISAKMP header");
+		return;
+	}
+	if (msg[18] == GDOI_EX_PUSH) {
+		gm_rekey_input(m, peer, msg, len);
 		return;
 	}
 	for (i = 0; i < m->m_ngroups; i++) {
@@ -511,6 +524,8 @@ gm_apply_groups(struct gm *m, struct gdoi_conf *c)
 	for (j = 0; j < m->m_ngroups; j++) {
 		gm_drop_exchange(&m->m_groups[j]);
 		gdoi_gpolicy_clear(&m->m_groups[j].g_pol);
+		gm_prev_kek_clear(&m->m_groups[j]);
+		OPENSSL_cleanse(m->m_groups[j].g_prev, sizeof(m->m_groups[j].g_prev));
 	}
 	free(m->m_groups);
 	m->m_groups = ng;
@@ -671,6 +686,8 @@ gm_free(struct gm *m)
 	for (i = 0; i < m->m_ngroups; i++) {
 		gm_drop_exchange(&m->m_groups[i]);
 		gdoi_gpolicy_clear(&m->m_groups[i].g_pol);
+		gm_prev_kek_clear(&m->m_groups[i]);
+		OPENSSL_cleanse(m->m_groups[i].g_prev, sizeof(m->m_groups[i].g_prev));
 	}
 	free(m->m_groups);
 	gdoi_ev_io_free(m->m_io4);

@@ -49,6 +49,17 @@ struct gm_group {
 	unsigned g_fail_rounds;      /* consecutive rounds where every server failed */
 	char g_last_fail[192];
 	uint64_t g_wake_ms;          /* BACKOFF: retry; REGISTERED: re-register */
+	/* rekeys (gm_rekey.c) */
+	struct gdoi_tek g_prev[GDOI_TEK_MAX]; /* replaced TEKs, kept for inbound until expiry */
+	size_t g_nprev;
+	/* the KEK a KEK rekey replaced: retransmissions of that rekey still
+	 * come under it, so it is kept for receiving until it expires */
+	uint8_t g_has_prev_kek;
+	struct gdoi_kek g_prev_kek;
+	unsigned g_rekeys, g_rekeys_since_reg, g_unicast_rekeys, g_rekey_repeats;
+	struct gdoi_p1_peer g_last_rekey_from;
+	time_t g_last_rekey_time;
+	unsigned g_rejected[16];     /* per enum gdoi_push_reason */
 };
 
 struct gm {
@@ -77,6 +88,14 @@ int gm_reload(struct gm *m);
 uint64_t gm_now(const struct gm *m);
 /* clear crypto gdoi: register every group again now */
 void gm_clear(struct gm *m);
+
+/* gm.c, for gm_rekey.c */
+void gm_schedule(struct gm *m, struct gm_group *g);
+
+/* gm_rekey.c */
+void gm_prev_kek_clear(struct gm_group *g);
+void gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg,
+    size_t len);
 
 /* gm_show.c */
 int gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,

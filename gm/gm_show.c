@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gdoi/ctl.h"
+#include "gdoi/push.h"
 #include "gdoi/wire.h"
 #include "gm.h"
 
@@ -45,7 +46,7 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 	    g->g_local_af == 6 ? "ipv6" : "ipv4");
 	gdoi_tree_attr(t, "km_path", "Key Management Path", "%s",
 	    g->g_local_af == 6 ? "ipv6" : "ipv4");
-	gdoi_tree_attr(t, "rekeys_received", "Rekeys received", "%u", 0u);
+	gdoi_tree_attr(t, "rekeys_received", "Rekeys received", "%u", g->g_rekeys);
 	gdoi_tree_attr(t, "sa_direction", "IPSec SA Direction", "%s", "Both");
 	gdoi_tree_attr(t, "server_list", "Group Server list", "%s", list);
 	gdoi_tree_attr(t, "local_address", "Group member", "%s  vrf: None",
@@ -62,10 +63,24 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 	    g->g_succeeded);
 	gdoi_tree_attr(t, "attempted_registrations", "Attempted registration", "%u",
 	    g->g_attempted);
-	gdoi_tree_attr(t, "last_rekey_from", "Last rekey from", "%s", "0.0.0.0");
+	gdoi_tree_attr(t, "last_rekey_from", "Last rekey from", "%s",
+	    g->g_rekeys > 0 ? gdoi_peer_str(&g->g_last_rekey_from, a, sizeof(a)) : "0.0.0.0");
 	gdoi_tree_attr(t, "last_rekey_seq", "Last rekey seq num", "%u", p->gp_seq);
-	gdoi_tree_attr(t, "unicast_rekeys_received", "Unicast rekey received", "%u", 0u);
+	gdoi_tree_attr(t, "unicast_rekeys_received", "Unicast rekey received", "%u",
+	    g->g_unicast_rekeys);
 	gdoi_tree_attr(t, "rekey_acks_sent", "Rekey ACKs sent", "%u", 0u);
+	gdoi_tree_open(t, "rekeys", "Rekeys cumulative");
+	gdoi_tree_attr(t, "total", "Total received", "%u", g->g_rekeys);
+	gdoi_tree_attr(t, "after_register", "After latest register", "%u", g->g_rekeys_since_reg);
+	gdoi_tree_attr(t, "repeats", "Retransmissions of held keys", "%u", g->g_rekey_repeats);
+	gdoi_tree_attr(t, "rejected_sig", "Rejected: bad signature", "%u", g->g_rejected[PUSH_BAD_SIG]);
+	gdoi_tree_attr(t, "rejected_replay", "Rejected: replayed SEQ", "%u",
+	    g->g_rejected[PUSH_REPLAY]);
+	gdoi_tree_attr(t, "rejected_malformed", "Rejected: malformed", "%u",
+	    g->g_rejected[PUSH_BAD_HDR] + g->g_rejected[PUSH_DECRYPT] +
+	    g->g_rejected[PUSH_MALFORMED] + g->g_rejected[PUSH_POLICY]);
+	gdoi_tree_close(t);
+	gdoi_tree_attr(t, "previous_teks", "TEKs kept for inbound", "%zu", g->g_nprev);
 	if (g->g_last_fail[0] != '\0')
 		gdoi_tree_attr(t, "last_failure", "Last registration failure", "%s",
 		    g->g_last_fail);

@@ -127,7 +127,7 @@ ks_load_sigkey(struct ks *k, struct ks_group *g)
 	return 0;
 }
 
-static int
+int
 ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now)
 {
 	const struct gdoi_conf_group *c = g->g_conf;
@@ -146,6 +146,7 @@ ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now)
 		return -1;
 	kek->kek_life_s = c->g_rekey.rk_life_s != 0 ? c->g_rekey.rk_life_s : 86400;
 	kek->kek_expiry_ms = now + (uint64_t)kek->kek_life_s * 1000;
+	g->g_kek_created_ms = now;
 	kek->kek_sig_hash = c->g_rekey.rk_sig_hash != 0 ? c->g_rekey.rk_sig_hash : SIG_HASH_SHA256;
 	kek->kek_sig_alg = SIG_ALG_RSA;
 	kek->kek_sig_keybits = (uint16_t)EVP_PKEY_get_bits(g->g_sigkey);
@@ -172,7 +173,7 @@ ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now)
 	return 0;
 }
 
-static int
+int
 ks_new_tek(struct ks_group *g, struct gdoi_tek *t, uint64_t now)
 {
 	uint32_t spi;
@@ -286,6 +287,7 @@ ks_group_clear(struct ks_group *g)
 	struct ks_member *m, *n;
 
 	gdoi_gpolicy_clear(&g->g_pol);
+	ks_rekey_clear(g);
 	EVP_PKEY_free(g->g_sigkey);
 	g->g_sigkey = NULL;
 	free(g->g_keypath);
@@ -402,7 +404,8 @@ ks_lookup(void *arg, const struct gdoi_p1_sa *p1, uint32_t group,
 		    ident);
 		return N_INVALID_ID_INFORMATION;
 	}
-	if (ks_group_refresh(k, g, ks_now(k)) < 0)
+	/* a group with a rekey SA renews its keys by rekeys, before they expire */
+	if (!g->g_pol.gp_has_kek && ks_group_refresh(k, g, ks_now(k)) < 0)
 		return N_INVALID_KEY_INFORMATION;
 	*pol = &g->g_pol;
 	return 0;
@@ -766,6 +769,9 @@ ks_rearm(struct ks *k)
 	struct ks_sa *s;
 	struct ks_pull *x;
 
+	d = ks_rekey_deadline(k);
+	if (d < next)
+		next = d;
 	for (s = k->k_sas; s != NULL; s = s->s_next) {
 		d = gdoi_p1_next_deadline(s->s_p1);
 		if (d < next)
@@ -790,6 +796,7 @@ ks_timer_cb(struct gdoi_ev_timer *w, void *arg)
 	struct ks_pull *x, *xn;
 
 	(void)w;
+	ks_rekey_tick(k, now);
 	for (s = k->k_sas; s != NULL; s = sn) {
 		sn = s->s_next;
 		for (x = s->s_pulls; x != NULL; x = xn) {
@@ -976,10 +983,13 @@ ks_open_sockets(struct ks *k)
 			    strerror(-fd));
 			return -1;
 		}
+		k->k_fd_af[k->k_nfd] = 4;
 		k->k_fd[k->k_nfd++] = fd;
 		fd = gdoi_udp_bind(6, any, port);
-		if (fd >= 0)
+		if (fd >= 0) {
+			k->k_fd_af[k->k_nfd] = 6;
 			k->k_fd[k->k_nfd++] = fd;
+		}
 		else
 			gdoi_debug("sock", "no IPv6 listener: %s", strerror(-fd));
 	}
@@ -993,6 +1003,7 @@ ks_open_sockets(struct ks *k)
 			    port, strerror(-fd));
 			return -1;
 		}
+		k->k_fd_af[k->k_nfd] = c->c_listen[i].la_af;
 		k->k_fd[k->k_nfd++] = fd;
 	}
 	for (i = 0; i < k->k_nfd; i++)

@@ -46,6 +46,17 @@ struct ks_group {
 	struct ks_member *g_members;
 	size_t g_nmembers;
 	unsigned g_regs_ok, g_regs_refused;
+	/* rekeys (ks_rekey.c) */
+	uint64_t g_kek_created_ms;
+	struct gdoi_gpolicy g_tx_pol;  /* what the rekey in flight announces */
+	struct gdoi_kek g_tx_kek;      /* ... under this KEK (key fields only) */
+	uint8_t g_tx_active;
+	uint32_t g_tx_sent;            /* sends of it so far (1 + retransmits) */
+	uint64_t g_tx_next_ms;         /* next retransmission */
+	uint32_t g_tx_seq[4];          /* SEQs of the latest rekey and its retransmits */
+	unsigned g_rekeys_sent, g_retx_sent;
+	unsigned g_tek_rekeys, g_kek_rekeys;
+	uint64_t g_last_rekey_ms;
 };
 
 struct ks_pull {
@@ -71,6 +82,7 @@ struct ks {
 	struct ks_sa *k_sas;
 	size_t k_nsas;
 	int k_fd[KS_MAX_FDS];
+	uint8_t k_fd_af[KS_MAX_FDS];
 	struct gdoi_ev_io *k_io[KS_MAX_FDS];
 	size_t k_nfd;
 	int k_ctl_fd;
@@ -91,6 +103,15 @@ int ks_init(struct ks *k, const struct gdoi_daemon_opts *o);
 void ks_free(struct ks *k);
 int ks_reload(struct ks *k);
 uint64_t ks_now(const struct ks *k);
+
+int ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now);
+int ks_new_tek(struct ks_group *g, struct gdoi_tek *t, uint64_t now);
+
+/* ks_rekey.c */
+uint64_t ks_rekey_deadline(struct ks *k);
+void ks_rekey_tick(struct ks *k, uint64_t now);
+void ks_rekey_clear(struct ks_group *g);
+uint64_t ks_group_rekey_at(const struct ks *k, const struct ks_group *g, uint64_t *kek_at);
 
 /* ks_show.c */
 int ks_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,

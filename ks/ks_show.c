@@ -50,6 +50,19 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 	gdoi_tree_attr(t, "refused", "Registrations refused", "%u", g->g_regs_refused);
 	gdoi_tree_attr(t, "rekey_key", "Rekey key file", "%s",
 	    g->g_keypath != NULL ? g->g_keypath : "-");
+	{
+		uint64_t kek_at, at = ks_group_rekey_at(k, g, &kek_at);
+
+		gdoi_tree_attr(t, "rekeys_sent", "Number of rekeys sent", "%u", g->g_rekeys_sent);
+		gdoi_tree_attr(t, "retransmits", "Number of rekey retransmits", "%u", g->g_retx_sent);
+		gdoi_tree_attr(t, "tek_rekeys", "TEK rekeys", "%u", g->g_tek_rekeys);
+		gdoi_tree_attr(t, "kek_rekeys", "KEK rekeys", "%u", g->g_kek_rekeys);
+		if (at != UINT64_MAX)
+			gdoi_tree_attr(t, "time_to_rekey", "Time to rekey (secs)", "%u",
+			    gdoi_remaining_s(at, now));
+		gdoi_tree_attr(t, "sent_seq", "Sent seq num", "%u %u %u %u", g->g_tx_seq[0],
+		    g->g_tx_seq[1], g->g_tx_seq[2], g->g_tx_seq[3]);
+	}
 	if (g->g_pol.gp_has_kek)
 		gdoi_show_kek(t, &g->g_pol.gp_kek, now);
 	gdoi_tree_open(t, "tek", "TEK POLICY:");

@@ -1,0 +1,209 @@
+/*
+ * gdoi-gm rekeys: a GROUPKEY-PUSH is matched to its group by the KEK SPI
+ * in its cookies, opened with push.c (decryption under the KEK, the KS
+ * signature, SEQ above the last one), and what it announces installed:
+ * a new KEK replaces ours, the announced TEKs become the group's TEKs,
+ * and a TEK they replace stays in g_prev for inbound traffic until it
+ * expires.  A refused datagram is counted by reason and logged (rate
+ * limited).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "gdoi/push.h"
+#include "gdoi/wire.h"
+#include "gm.h"
+
+/* The group and KEK a PUSH is for, by the KEK SPI in its cookies. */
+static struct gm_group *
+group_for_spi(struct gm *m, const uint8_t *spi, uint64_t now, const struct gdoi_kek **kek)
+{
+	size_t i;
+
+	for (i = 0; i < m->m_ngroups; i++) {
+		struct gm_group *g = &m->m_groups[i];
+
+		if (!g->g_has_pol)
+			continue;
+		if (g->g_pol.gp_has_kek &&
+		    memcmp(g->g_pol.gp_kek.kek_spi, spi, GDOI_KEK_SPI_LEN) == 0) {
+			*kek = &g->g_pol.gp_kek;
+			return g;
+		}
+		if (g->g_has_prev_kek && g->g_prev_kek.kek_expiry_ms > now &&
+		    memcmp(g->g_prev_kek.kek_spi, spi, GDOI_KEK_SPI_LEN) == 0) {
+			*kek = &g->g_prev_kek;
+			return g;
+		}
+	}
+	return NULL;
+}
+
+void
+gm_prev_kek_clear(struct gm_group *g)
+{
+	free(g->g_prev_kek.kek_pub);
+	OPENSSL_cleanse(&g->g_prev_kek, sizeof(g->g_prev_kek));
+	g->g_has_prev_kek = 0;
+}
+
+/* Keep the TEKs of the old policy that the new one drops, for inbound. */
+static void
+keep_previous(struct gm_group *g, const struct gdoi_gpolicy *np, uint64_t now)
+{
+	size_t i, j, o = 0;
+
+	for (i = 0; i < g->g_nprev; i++)
+		if (g->g_prev[i].tek_expiry_ms > now)
+			g->g_prev[o++] = g->g_prev[i];
+	g->g_nprev = o;
+	for (i = 0; i < g->g_pol.gp_ntek; i++) {
+		const struct gdoi_tek *t = &g->g_pol.gp_tek[i];
+
+		for (j = 0; j < np->gp_ntek; j++)
+			if (np->gp_tek[j].tek_spi == t->tek_spi)
+				break;
+		if (j < np->gp_ntek || t->tek_expiry_ms <= now)
+			continue;
+		if (g->g_nprev == GDOI_TEK_MAX) {
+			memmove(&g->g_prev[0], &g->g_prev[1], (GDOI_TEK_MAX - 1) * sizeof(g->g_prev[0]));
+			g->g_nprev--;
+		}
+		g->g_prev[g->g_nprev++] = *t;
+	}
+}
+
+/* Does np announce anything we do not hold already? */
+static int
+is_repeat(const struct gm_group *g, const struct gdoi_gpolicy *np)
+{
+	size_t i, j;
+
+	if (np->gp_has_kek && memcmp(np->gp_kek.kek_spi, g->g_pol.gp_kek.kek_spi,
+	    GDOI_KEK_SPI_LEN) != 0)
+		return 0;
+	for (i = 0; i < np->gp_ntek; i++) {
+		for (j = 0; j < g->g_pol.gp_ntek; j++)
+			if (np->gp_tek[i].tek_spi == g->g_pol.gp_tek[j].tek_spi)
+				break;
+		if (j == g->g_pol.gp_ntek)
+			return 0;
+	}
+	return 1;
+}
+
+/* The group's policy after rx: what rx announces, the rest as it was. */
+static int
+install(struct gm_group *g, struct gdoi_push_rx *rx, uint64_t now, int *new_kek, int *new_tek)
+{
+	const struct gdoi_gpolicy *a = &rx->rx_pol, *cur = &g->g_pol;
+	struct gdoi_gpolicy np;
+
+	*new_kek = a->gp_has_kek;
+	*new_tek = a->gp_ntek > 0;
+	memset(&np, 0, sizeof(np));
+	if (gdoi_gpolicy_copy(&np, a) < 0)
+		return -1;
+	if (a->gp_ntek == 0) {
+		memcpy(np.gp_tek, cur->gp_tek, sizeof(np.gp_tek));
+		np.gp_ntek = cur->gp_ntek;
+		memcpy(np.gp_acl, cur->gp_acl, sizeof(np.gp_acl));
+		np.gp_nacl = cur->gp_nacl;
+	}
+	if (!a->gp_has_kek) {
+		np.gp_kek = cur->gp_kek;
+		np.gp_kek.kek_pub = malloc(cur->gp_kek.kek_publen);
+		if (np.gp_kek.kek_pub == NULL) {
+			gdoi_gpolicy_clear(&np);
+			return -1;
+		}
+		memcpy(np.gp_kek.kek_pub, cur->gp_kek.kek_pub, cur->gp_kek.kek_publen);
+		np.gp_has_kek = 1;
+	}
+	if (a->gp_has_kek && cur->gp_has_kek) {
+		/* keep the replaced KEK (it owns its kek_pub from now on) */
+		gm_prev_kek_clear(g);
+		g->g_prev_kek = cur->gp_kek;
+		g->g_has_prev_kek = 1;
+		g->g_pol.gp_kek.kek_pub = NULL;
+		g->g_pol.gp_kek.kek_publen = 0;
+	}
+	np.gp_group = cur->gp_group;
+	np.gp_seq = rx->rx_seq;
+	np.gp_has_seq = 1;
+	keep_previous(g, &np, now);
+	gdoi_gpolicy_clear(&g->g_pol);
+	g->g_pol = np;
+	return 0;
+}
+
+void
+gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg, size_t len)
+{
+	static struct gdoi_push_rx rx;
+	struct gm_group *g = NULL;
+	const struct gdoi_kek *kek = NULL;
+	uint64_t now = gm_now(m);
+	char from[64], me[64];
+	int rc, nk = 0, nt = 0;
+	size_t i;
+
+	gdoi_peer_str(peer, from, sizeof(from));
+	if (len < ISAKMP_HDR_LEN || (g = group_for_spi(m, msg, now, &kek)) == NULL) {
+		m->m_rx_bad++;
+		gdoi_log_rl(&m->m_rl_bad, now, "GDOI", GDOI_LOG_WARNING, "GM_REKEY_REJECTED",
+		    "Rekey from %s dropped: %s", from,
+		    len < ISAKMP_HDR_LEN ? "shorter than an ISAKMP header" :
+		    "its KEK SPI is not one of ours");
+		return;
+	}
+	memset(&rx, 0, sizeof(rx));
+	rc = gdoi_push_open(kek, msg, len, g->g_pol.gp_seq, g->g_pol.gp_has_seq, now,
+	    &rx, NULL);
+	if (rc < 0) {
+		if ((size_t)rx.rx_reason < sizeof(g->g_rejected) / sizeof(g->g_rejected[0]))
+			g->g_rejected[rx.rx_reason]++;
+		m->m_rx_bad++;
+		gdoi_log_rl(&m->m_rl_bad, now, "GDOI", GDOI_LOG_WARNING, "GM_REKEY_REJECTED",
+		    "Rekey for group %s from %s dropped: %s", g->g_name, from,
+		    gdoi_push_reason_name(rx.rx_reason));
+		gdoi_push_rx_clear(&rx);
+		return;
+	}
+	g->g_rekeys++;
+	g->g_rekeys_since_reg++;
+	g->g_unicast_rekeys++;
+	g->g_last_rekey_from = *peer;
+	g->g_last_rekey_time = time(NULL);
+	if (!rx.rx_has_sa || is_repeat(g, &rx.rx_pol)) {
+		/* a retransmission of what we hold: only SEQ moves */
+		g->g_rekey_repeats++;
+		g->g_pol.gp_seq = rx.rx_seq;
+		g->g_pol.gp_has_seq = 1;
+		gdoi_push_rx_clear(&rx);
+		return;
+	}
+	if (install(g, &rx, now, &nk, &nt) < 0) {
+		g->g_rejected[PUSH_INTERNAL]++;
+		gdoi_push_rx_clear(&rx);
+		return;
+	}
+	for (i = 0; i < rx.rx_ndel_tek; i++)
+		gdoi_debug("rekey", "group %s: the KS withdrew TEK 0x%08X", g->g_name,
+		    rx.rx_del_tek[i]);
+	gdoi_push_rx_clear(&rx);
+	gdoi_addr_str(g->g_local, g->g_local_af, me, sizeof(me));
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_RECV_REKEY",
+	    "Received Rekey for group %s from %s to %s with seq # %u", g->g_name, from, me,
+	    g->g_pol.gp_seq);
+	if (nk)
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "SA_KEK_UPDATED", "SA KEK was updated");
+	if (nt)
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "SA_TEK_UPDATED", "SA TEK was updated");
+	gm_schedule(m, g);
+}
