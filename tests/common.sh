@@ -10,3 +10,39 @@ gdoi_tmp_done() {
 		rm -rf "$1"
 	fi
 }
+
+# check WHAT CMD...: run CMD, print "OK   WHAT" or "FAIL WHAT", count
+# failures in $fails.
+fails=${fails:-0}
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "OK   $what"
+	else
+		echo "FAIL $what"
+		fails=$((fails + 1))
+	fi
+}
+
+# gdoi_kv GDOICTL SOCKET KEY: one value of "show crypto gdoi" in keyvalue form.
+gdoi_kv() {
+	"$1" -s "$2" -f keyvalue show crypto gdoi 2>/dev/null | sed -n "s/^$3=//p"
+}
+
+# gdoi_daemon_test NAME: the set-up of a test that runs the daemons in
+# namespaces: me, top_srcdir, top_builddir, ks_bin, gm_bin, ctl, netns;
+# skips (77) when not root, fails when a program is not built.
+gdoi_daemon_test() {
+	me=$1
+	top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+	top_builddir=${top_builddir:-$top_srcdir/build}
+	ks_bin=${GDOI_KS:-$top_builddir/ks/gdoi-ks}
+	gm_bin=${GDOI_GM:-$top_builddir/gm/gdoi-gm}
+	ctl=${GDOICTL:-$top_builddir/cli/gdoictl}
+	netns=$top_srcdir/lab/netns.sh
+	[ "$(id -u)" = 0 ] || { echo "$me: SKIP: needs root (network namespaces)"; exit 77; }
+	for b in "$ks_bin" "$gm_bin" "$ctl"; do
+		[ -x "$b" ] || { echo "$me: FAIL: $b is not built"; exit 1; }
+	done
+}
