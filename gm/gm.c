@@ -28,7 +28,7 @@
 uint64_t
 gm_now(const struct gm *m)
 {
-	return gdoi_ev_now_ms(m->m_loop);
+	return gdoi_rt_now(&m->m_rt);
 }
 
 static uint32_t
@@ -46,7 +46,7 @@ static void
 gm_send(struct gm *m, const struct gm_group *g, const uint8_t *msg, size_t len)
 {
 	char who[64];
-	int fd = g->g_ks.pa_alen == 16 ? m->m_fd6 : m->m_fd4;
+	int fd = gdoi_rt_udp_fd(&m->m_rt, g->g_ks.pa_alen == 16 ? 6 : 4);
 	int rc;
 
 	if (len == 0)
@@ -262,8 +262,9 @@ gm_p1_out(struct gm *m, struct gm_group *g, const struct gdoi_p1_out *o)
 
 	gm_send(m, g, o->o_msg, o->o_len);
 	if (o->o_events & GDOI_P1_EV_ESTABLISHED) {
-		if (m->m_keylog != NULL && gdoi_p1_keylog_line(g->g_p1, line, sizeof(line)) > 0)
-			(void)gdoi_keylog_write(m->m_keylog, line);
+		if (m->m_rt.rt_keylog != NULL &&
+		    gdoi_p1_keylog_line(g->g_p1, line, sizeof(line)) > 0)
+			(void)gdoi_keylog_write(m->m_rt.rt_keylog, line);
 		gdoi_debug("p1", "group %s: Phase 1 established", g->g_name);
 		if (g->g_state == GM_P1)
 			gm_start_pull(m, g);
@@ -383,7 +384,7 @@ gm_rearm(struct gm *m)
 		    g->g_wake_ms < next)
 			next = g->g_wake_ms;
 	}
-	gdoi_ev_timer_at(m->m_timer, next);
+	gdoi_rt_timer_at(&m->m_rt, next);
 }
 
 static void
@@ -410,7 +411,7 @@ gm_wake(struct gm *m, struct gm_group *g, uint64_t now)
 }
 
 static void
-gm_timer_cb(struct gdoi_ev_timer *w, void *arg)
+gm_timer(void *arg)
 {
 	static struct gdoi_p1_out o;
 	static struct gdoi_pull_out po;
@@ -418,7 +419,6 @@ gm_timer_cb(struct gdoi_ev_timer *w, void *arg)
 	uint64_t now = gm_now(m);
 	size_t i;
 
-	(void)w;
 	for (i = 0; i < m->m_ngroups; i++) {
 		struct gm_group *g = &m->m_groups[i];
 
@@ -436,40 +436,6 @@ gm_timer_cb(struct gdoi_ev_timer *w, void *arg)
 		    g->g_wake_ms <= now)
 			gm_wake(m, g, now);
 	}
-	gm_rearm(m);
-}
-
-static void
-gm_rx_cb(struct gdoi_ev_io *w, int fd, void *arg)
-{
-	static uint8_t buf[65536];
-	struct gm *m = arg;
-	struct gdoi_p1_peer peer;
-	ssize_t n;
-	int i;
-
-	(void)w;
-	for (i = 0; i < 64; i++) {
-		n = gdoi_udp_recv(fd, buf, sizeof(buf), &peer);
-		if (n < 0)
-			break;
-		if ((size_t)n > sizeof(buf)) {
-			gm_bad(m, &peer, "datagram larger than 64 KiB");
-			continue;
-		}
-		gm_input(m, &peer, buf, (size_t)n);
-	}
-	gm_rearm(m);
-}
-
-static void
-gm_ctl_cb(struct gdoi_ev_io *w, int fd, void *arg)
-{
-	struct gm *m = arg;
-
-	(void)w;
-	gdoi_ctl_serve(fd, gm_ctl, m);
-	gm_rearm(m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -584,59 +550,61 @@ gm_clear(struct gm *m)
 }
 
 static void
-gm_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
+gm_datagram(void *arg, int fd, const struct gdoi_p1_peer *peer, const uint8_t *msg, size_t len)
 {
-	struct gm *m = arg;
+	(void)fd;
+	gm_input(arg, peer, msg, len);
+}
 
-	(void)w;
-	if (signum == SIGHUP) {
-		(void)gm_reload(m);
-		return;
-	}
-	gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_STOP", "Group member stopping (signal %d)", signum);
-	gdoi_ev_break(m->m_loop);
+static void
+gm_oversize(void *arg, const struct gdoi_p1_peer *peer)
+{
+	gm_bad(arg, peer, "datagram larger than 64 KiB");
+}
+
+static void
+gm_rearm_cb(void *arg)
+{
+	gm_rearm(arg);
 }
 
 static int
-gm_open_sockets(struct gm *m)
+gm_reload_cb(void *arg)
 {
-	static const uint8_t any[16];
-	uint16_t port = m->m_conf->c_port != 0 ? m->m_conf->c_port : 848;
-	const uint8_t *a4 = any, *a6 = any;
+	return gm_reload(arg);
+}
+
+/* Once running: every group starts registering. */
+static void
+gm_start(void *arg)
+{
+	struct gm *m = arg;
 	size_t i;
 
-	for (i = 0; i < m->m_conf->c_nlisten; i++) {
-		if (m->m_conf->c_listen[i].la_af == 6)
-			a6 = m->m_conf->c_listen[i].la_addr;
-		else
-			a4 = m->m_conf->c_listen[i].la_addr;
-	}
-	m->m_fd4 = gdoi_udp_bind(4, a4, port);
-	if (m->m_fd4 < 0) {
-		gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind UDP port %u: %s", port,
-		    strerror(-m->m_fd4));
-		return -1;
-	}
-	m->m_io4 = gdoi_ev_io_new(m->m_loop, m->m_fd4, gm_rx_cb, m);
-	m->m_fd6 = gdoi_udp_bind(6, a6, port);
-	if (m->m_fd6 >= 0)
-		m->m_io6 = gdoi_ev_io_new(m->m_loop, m->m_fd6, gm_rx_cb, m);
-	else
-		gdoi_debug("sock", "no IPv6 socket: %s", strerror(-m->m_fd6));
-	return 0;
+	for (i = 0; i < m->m_ngroups; i++)
+		gm_register(m, &m->m_groups[i]);
 }
+
+static const struct gdoi_rt_ops gm_rt_ops = {
+	.ro_name = "Group member",
+	.ro_stop = "GM_STOP",
+	.ro_ctl = gm_ctl,
+	.ro_datagram = gm_datagram,
+	.ro_oversize = gm_oversize,
+	.ro_timer = gm_timer,
+	.ro_rearm = gm_rearm_cb,
+	.ro_reload = gm_reload_cb,
+	.ro_start = gm_start,
+};
 
 int
 gm_init(struct gm *m, const struct gdoi_daemon_opts *o)
 {
 	char err[1024];
-	const char *ctl;
 
 	memset(m, 0, sizeof(*m));
 	m->m_opts = *o;
-	m->m_fd4 = m->m_fd6 = m->m_ctl_fd = -1;
-	m->m_loop = gdoi_ev_default();
-	if (m->m_loop == NULL)
+	if (gdoi_rt_init(&m->m_rt, &gm_rt_ops, m) < 0)
 		return -1;
 	if (gdoi_conf_load(o->o_conf, &m->m_conf, err, sizeof(err)) < 0 ||
 	    gm_check_conf(m->m_conf, err, sizeof(err)) < 0) {
@@ -645,37 +613,10 @@ gm_init(struct gm *m, const struct gdoi_daemon_opts *o)
 	}
 	if (gdoi_daemon_p1_ctx(&m->m_p1, m->m_conf) < 0 || gm_apply_groups(m, m->m_conf) < 0)
 		return -1;
-	if (gdoi_daemon_keylog(o->o_keylog, m->m_conf->c_keylog, &m->m_keylog) < 0)
+	if (gdoi_rt_listen(&m->m_rt, m->m_conf) < 0)
 		return -1;
-	if (gm_open_sockets(m) < 0)
-		return -1;
-	ctl = o->o_ctl != NULL ? o->o_ctl : m->m_conf->c_ctl_socket != NULL ?
-	    m->m_conf->c_ctl_socket : "/run/gdoi/gm.sock";
-	m->m_ctl_path = strdup(ctl);
-	m->m_ctl_fd = gdoi_ctl_listen(ctl);
-	if (m->m_ctl_fd < 0) {
-		gdoi_log("GDOI", GDOI_LOG_ERR, "CONTROL", "cannot listen on %s: %s", ctl,
-		    strerror(-m->m_ctl_fd));
-		return -1;
-	}
-	m->m_ctl_io = gdoi_ev_io_new(m->m_loop, m->m_ctl_fd, gm_ctl_cb, m);
-	m->m_timer = gdoi_ev_timer_new(m->m_loop, gm_timer_cb, m);
-	m->m_sig[0] = gdoi_ev_signal_new(m->m_loop, SIGTERM, gm_signal_cb, m);
-	m->m_sig[1] = gdoi_ev_signal_new(m->m_loop, SIGINT, gm_signal_cb, m);
-	m->m_sig[2] = gdoi_ev_signal_new(m->m_loop, SIGHUP, gm_signal_cb, m);
-	if (m->m_timer == NULL || m->m_ctl_io == NULL || m->m_sig[2] == NULL)
-		return -1;
-	return 0;
-}
-
-void
-gm_start(struct gm *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->m_ngroups; i++)
-		gm_register(m, &m->m_groups[i]);
-	gm_rearm(m);
+	return gdoi_rt_open(&m->m_rt, o, m->m_conf->c_keylog, m->m_conf->c_ctl_socket,
+	    "/run/gdoi/gm.sock");
 }
 
 void
@@ -690,24 +631,8 @@ gm_free(struct gm *m)
 		OPENSSL_cleanse(m->m_groups[i].g_prev, sizeof(m->m_groups[i].g_prev));
 	}
 	free(m->m_groups);
-	gdoi_ev_io_free(m->m_io4);
-	gdoi_ev_io_free(m->m_io6);
-	if (m->m_fd4 >= 0)
-		close(m->m_fd4);
-	if (m->m_fd6 >= 0)
-		close(m->m_fd6);
-	gdoi_ev_io_free(m->m_ctl_io);
-	if (m->m_ctl_fd >= 0) {
-		close(m->m_ctl_fd);
-		if (m->m_ctl_path != NULL)
-			(void)unlink(m->m_ctl_path);
-	}
-	free(m->m_ctl_path);
-	gdoi_ev_timer_free(m->m_timer);
-	for (i = 0; i < 3; i++)
-		gdoi_ev_signal_free(m->m_sig[i]);
+	gdoi_rt_free(&m->m_rt);
 	gdoi_p1_ctx_free_certs(&m->m_p1);
-	gdoi_keylog_close(m->m_keylog);
 	gdoi_conf_free(m->m_conf);
 	memset(m, 0, sizeof(*m));
 }

@@ -68,21 +68,12 @@ struct gm {
 	struct gdoi_p1_ctx m_p1;
 	struct gm_group *m_groups;
 	size_t m_ngroups;
-	int m_fd4, m_fd6;
-	struct gdoi_ev_io *m_io4, *m_io6;
-	int m_ctl_fd;
-	struct gdoi_ev_io *m_ctl_io;
-	char *m_ctl_path;
-	struct gdoi_ev_loop *m_loop;
-	struct gdoi_ev_timer *m_timer;
-	struct gdoi_ev_signal *m_sig[3];
-	struct gdoi_keylog *m_keylog;
+	struct gdoi_rt m_rt;           /* loop, sockets, timer, control, keylog */
 	struct gdoi_ratelimit m_rl_bad;
 	uint64_t m_rx, m_rx_bad, m_tx;
 };
 
 int gm_init(struct gm *m, const struct gdoi_daemon_opts *o);
-void gm_start(struct gm *m);
 void gm_free(struct gm *m);
 int gm_reload(struct gm *m);
 uint64_t gm_now(const struct gm *m);

@@ -31,7 +31,7 @@
 uint64_t
 ks_now(const struct ks *k)
 {
-	return gdoi_ev_now_ms(k->k_loop);
+	return gdoi_rt_now(&k->k_rt);
 }
 
 static const char *
@@ -535,8 +535,9 @@ ks_p1_out(struct ks *k, struct ks_sa *s, const struct gdoi_p1_out *o)
 	if (o->o_events & GDOI_P1_EV_ESTABLISHED) {
 		k->k_p1_ok++;
 		gdoi_debug("p1", "Phase 1 SA with %s established", who);
-		if (k->k_keylog != NULL && gdoi_p1_keylog_line(s->s_p1, line, sizeof(line)) > 0)
-			(void)gdoi_keylog_write(k->k_keylog, line);
+		if (k->k_rt.rt_keylog != NULL &&
+		    gdoi_p1_keylog_line(s->s_p1, line, sizeof(line)) > 0)
+			(void)gdoi_keylog_write(k->k_rt.rt_keylog, line);
 	}
 	if (o->o_events & GDOI_P1_EV_FAILED) {
 		k->k_p1_fail++;
@@ -782,11 +783,11 @@ ks_rearm(struct ks *k)
 				next = d;
 		}
 	}
-	gdoi_ev_timer_at(k->k_timer, next);
+	gdoi_rt_timer_at(&k->k_rt, next);
 }
 
 static void
-ks_timer_cb(struct gdoi_ev_timer *w, void *arg)
+ks_timer(void *arg)
 {
 	static struct gdoi_p1_out o;
 	static struct gdoi_pull_out po;
@@ -795,7 +796,6 @@ ks_timer_cb(struct gdoi_ev_timer *w, void *arg)
 	struct ks_sa *s, *sn;
 	struct ks_pull *x, *xn;
 
-	(void)w;
 	ks_rekey_tick(k, now);
 	for (s = k->k_sas; s != NULL; s = sn) {
 		sn = s->s_next;
@@ -813,41 +813,52 @@ ks_timer_cb(struct gdoi_ev_timer *w, void *arg)
 		gdoi_p1_tick(s->s_p1, now, &o);
 		(void)ks_p1_out(k, s, &o);
 	}
-	ks_rearm(k);
 }
 
 static void
-ks_rx_cb(struct gdoi_ev_io *w, int fd, void *arg)
+ks_datagram(void *arg, int fd, const struct gdoi_p1_peer *peer, const uint8_t *msg, size_t len)
 {
-	static uint8_t buf[65536];
-	struct ks *k = arg;
-	struct gdoi_p1_peer peer;
-	ssize_t n;
-	int i;
-
-	(void)w;
-	for (i = 0; i < 64; i++) {
-		n = gdoi_udp_recv(fd, buf, sizeof(buf), &peer);
-		if (n < 0)
-			break;
-		if ((size_t)n > sizeof(buf)) {
-			ks_bad(k, &peer, "datagram larger than 64 KiB");
-			continue;
-		}
-		ks_input(k, fd, &peer, buf, (size_t)n);
-	}
-	ks_rearm(k);
+	ks_input(arg, fd, peer, msg, len);
 }
 
 static void
-ks_ctl_cb(struct gdoi_ev_io *w, int fd, void *arg)
+ks_oversize(void *arg, const struct gdoi_p1_peer *peer)
+{
+	ks_bad(arg, peer, "datagram larger than 64 KiB");
+}
+
+static void
+ks_rearm_cb(void *arg)
+{
+	ks_rearm(arg);
+}
+
+static int
+ks_reload_cb(void *arg)
+{
+	return ks_reload(arg);
+}
+
+static void
+ks_start(void *arg)
 {
 	struct ks *k = arg;
 
-	(void)w;
-	gdoi_ctl_serve(fd, ks_ctl, k);
-	ks_rearm(k);
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_START", "Key server started with %zu group%s from %s",
+	    k->k_ngroups, k->k_ngroups == 1 ? "" : "s", k->k_opts.o_conf);
 }
+
+static const struct gdoi_rt_ops ks_rt_ops = {
+	.ro_name = "Key server",
+	.ro_stop = "KS_STOP",
+	.ro_ctl = ks_ctl,
+	.ro_datagram = ks_datagram,
+	.ro_oversize = ks_oversize,
+	.ro_timer = ks_timer,
+	.ro_rearm = ks_rearm_cb,
+	.ro_reload = ks_reload_cb,
+	.ro_start = ks_start,
+};
 
 /* ------------------------------------------------------------------ */
 /* Configuration: Phase 1 context, groups, sockets                      */
@@ -865,7 +876,7 @@ ks_same_shape(const struct gdoi_conf *oc, const struct gdoi_conf_group *og,
 	size_t i;
 
 	if (og->g_identity != ng->g_identity || og->g_nsa != ng->g_nsa ||
-	    memcmp(&og->g_rekey.rk_keybits, &ng->g_rekey.rk_keybits, sizeof(uint16_t)) != 0 ||
+	    og->g_rekey.rk_keybits != ng->g_rekey.rk_keybits ||
 	    og->g_rekey.rk_life_s != ng->g_rekey.rk_life_s ||
 	    og->g_rekey.rk_multicast != ng->g_rekey.rk_multicast)
 		return 0;
@@ -967,64 +978,6 @@ ks_check_conf(const struct gdoi_conf *c, char *err, size_t cap)
 	return 0;
 }
 
-static int
-ks_open_sockets(struct ks *k)
-{
-	static const uint8_t any[16];
-	const struct gdoi_conf *c = k->k_conf;
-	uint16_t port = c->c_port != 0 ? c->c_port : 848;
-	size_t i;
-	int fd;
-
-	if (c->c_nlisten == 0) {
-		fd = gdoi_udp_bind(4, any, port);
-		if (fd < 0) {
-			gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind 0.0.0.0:%u: %s", port,
-			    strerror(-fd));
-			return -1;
-		}
-		k->k_fd_af[k->k_nfd] = 4;
-		k->k_fd[k->k_nfd++] = fd;
-		fd = gdoi_udp_bind(6, any, port);
-		if (fd >= 0) {
-			k->k_fd_af[k->k_nfd] = 6;
-			k->k_fd[k->k_nfd++] = fd;
-		}
-		else
-			gdoi_debug("sock", "no IPv6 listener: %s", strerror(-fd));
-	}
-	for (i = 0; i < c->c_nlisten && k->k_nfd < KS_MAX_FDS; i++) {
-		char a[64];
-
-		fd = gdoi_udp_bind(c->c_listen[i].la_af, c->c_listen[i].la_addr, port);
-		if (fd < 0) {
-			gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind %s port %u: %s",
-			    gdoi_addr_str(c->c_listen[i].la_addr, c->c_listen[i].la_af, a, sizeof(a)),
-			    port, strerror(-fd));
-			return -1;
-		}
-		k->k_fd_af[k->k_nfd] = c->c_listen[i].la_af;
-		k->k_fd[k->k_nfd++] = fd;
-	}
-	for (i = 0; i < k->k_nfd; i++)
-		k->k_io[i] = gdoi_ev_io_new(k->k_loop, k->k_fd[i], ks_rx_cb, k);
-	return 0;
-}
-
-static void
-ks_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
-{
-	struct ks *k = arg;
-
-	(void)w;
-	if (signum == SIGHUP) {
-		(void)ks_reload(k);
-		return;
-	}
-	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_STOP", "Key server stopping (signal %d)", signum);
-	gdoi_ev_break(k->k_loop);
-}
-
 int
 ks_reload(struct ks *k)
 {
@@ -1058,14 +1011,11 @@ int
 ks_init(struct ks *k, const struct gdoi_daemon_opts *o)
 {
 	char err[1024];
-	const char *ctl;
 
 	memset(k, 0, sizeof(*k));
 	k->k_opts = *o;
-	k->k_ctl_fd = -1;
 	k->k_started = time(NULL);
-	k->k_loop = gdoi_ev_default();
-	if (k->k_loop == NULL)
+	if (gdoi_rt_init(&k->k_rt, &ks_rt_ops, k) < 0)
 		return -1;
 	if (gdoi_conf_load(o->o_conf, &k->k_conf, err, sizeof(err)) < 0 ||
 	    ks_check_conf(k->k_conf, err, sizeof(err)) < 0) {
@@ -1077,27 +1027,10 @@ ks_init(struct ks *k, const struct gdoi_daemon_opts *o)
 	if (gdoi_daemon_p1_ctx(&k->k_p1, k->k_conf) < 0 || ks_local_id(k, k->k_conf) < 0 ||
 	    ks_apply_groups(k, k->k_conf) < 0)
 		return -1;
-	if (gdoi_daemon_keylog(o->o_keylog, k->k_conf->c_keylog, &k->k_keylog) < 0)
+	if (gdoi_rt_listen(&k->k_rt, k->k_conf) < 0)
 		return -1;
-	if (ks_open_sockets(k) < 0)
-		return -1;
-	ctl = o->o_ctl != NULL ? o->o_ctl : k->k_conf->c_ctl_socket != NULL ?
-	    k->k_conf->c_ctl_socket : "/run/gdoi/ks.sock";
-	k->k_ctl_path = strdup(ctl);
-	k->k_ctl_fd = gdoi_ctl_listen(ctl);
-	if (k->k_ctl_fd < 0) {
-		gdoi_log("GDOI", GDOI_LOG_ERR, "CONTROL", "cannot listen on %s: %s", ctl,
-		    strerror(-k->k_ctl_fd));
-		return -1;
-	}
-	k->k_ctl_io = gdoi_ev_io_new(k->k_loop, k->k_ctl_fd, ks_ctl_cb, k);
-	k->k_timer = gdoi_ev_timer_new(k->k_loop, ks_timer_cb, k);
-	k->k_sig[0] = gdoi_ev_signal_new(k->k_loop, SIGTERM, ks_signal_cb, k);
-	k->k_sig[1] = gdoi_ev_signal_new(k->k_loop, SIGINT, ks_signal_cb, k);
-	k->k_sig[2] = gdoi_ev_signal_new(k->k_loop, SIGHUP, ks_signal_cb, k);
-	if (k->k_timer == NULL || k->k_ctl_io == NULL || k->k_sig[2] == NULL)
-		return -1;
-	return 0;
+	return gdoi_rt_open(&k->k_rt, o, k->k_conf->c_keylog, k->k_conf->c_ctl_socket,
+	    "/run/gdoi/ks.sock");
 }
 
 void
@@ -1111,24 +1044,9 @@ ks_free(struct ks *k)
 		ks_group_clear(&k->k_groups[i]);
 	free(k->k_groups);
 	k->k_groups = NULL;
-	for (i = 0; i < k->k_nfd; i++) {
-		gdoi_ev_io_free(k->k_io[i]);
-		close(k->k_fd[i]);
-	}
-	k->k_nfd = 0;
-	gdoi_ev_io_free(k->k_ctl_io);
-	if (k->k_ctl_fd >= 0) {
-		close(k->k_ctl_fd);
-		if (k->k_ctl_path != NULL)
-			(void)unlink(k->k_ctl_path);
-	}
-	free(k->k_ctl_path);
-	gdoi_ev_timer_free(k->k_timer);
-	for (i = 0; i < 3; i++)
-		gdoi_ev_signal_free(k->k_sig[i]);
+	gdoi_rt_free(&k->k_rt);
 	gdoi_p1_ctx_free_certs(&k->k_p1);
 	OPENSSL_cleanse(k->k_p1.x_cookie_secret, sizeof(k->k_p1.x_cookie_secret));
-	gdoi_keylog_close(k->k_keylog);
 	gdoi_conf_free(k->k_conf);
 	memset(k, 0, sizeof(*k));
 }

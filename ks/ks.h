@@ -20,8 +20,6 @@
 #include "gdoi/pull.h"
 #include "gdoi/tree.h"
 
-#define KS_MAX_FDS 8
-
 /* ks.c */
 
 struct ks_member {
@@ -81,18 +79,7 @@ struct ks {
 	size_t k_ngroups;
 	struct ks_sa *k_sas;
 	size_t k_nsas;
-	int k_fd[KS_MAX_FDS];
-	uint8_t k_fd_af[KS_MAX_FDS];
-	struct gdoi_ev_io *k_io[KS_MAX_FDS];
-	size_t k_nfd;
-	int k_ctl_fd;
-	struct gdoi_ev_io *k_ctl_io;
-	char *k_ctl_path;
-	char *k_pid_path;
-	struct gdoi_ev_loop *k_loop;
-	struct gdoi_ev_timer *k_timer;
-	struct gdoi_ev_signal *k_sig[3];
-	struct gdoi_keylog *k_keylog;
+	struct gdoi_rt k_rt;           /* loop, sockets, timer, control, keylog */
 	struct gdoi_ratelimit k_rl_bad;
 	time_t k_started;
 	/* counters */

@@ -97,17 +97,6 @@ ks_rekey_clear(struct ks_group *g)
 	g->g_tx_active = 0;
 }
 
-static int
-ks_fd_for(const struct ks *k, uint8_t af)
-{
-	size_t i;
-
-	for (i = 0; i < k->k_nfd; i++)
-		if (k->k_fd_af[i] == af)
-			return k->k_fd[i];
-	return -1;
-}
-
 /* Build the rekey in flight with a new SEQ and send it to every member. */
 static void
 ks_rekey_send(struct ks *k, struct ks_group *g, uint64_t now)
@@ -141,7 +130,7 @@ ks_rekey_send(struct ks *k, struct ks_group *g, uint64_t now)
 		to.pa_alen = m->m_af == 6 ? 16 : 4;
 		memcpy(to.pa_addr, m->m_addr, to.pa_alen);
 		to.pa_port = k->k_conf->c_port != 0 ? k->k_conf->c_port : 848;
-		fd = ks_fd_for(k, m->m_af);
+		fd = gdoi_rt_udp_fd(&k->k_rt, m->m_af);
 		if (fd >= 0 && gdoi_udp_send(fd, &to, msg, len) == 0)
 			n++;
 	}

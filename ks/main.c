@@ -17,7 +17,6 @@ main(int argc, char **argv)
 {
 	struct gdoi_daemon_opts o;
 	struct ks k;
-	char *pid = NULL;
 	int rc;
 
 	gdoi_daemon_args(argc, argv, "gdoi-ks", GDOI_SYSCONFDIR "/gdoi/ks.xml", 1, &o);
@@ -30,26 +29,8 @@ main(int argc, char **argv)
 		ks_free(&k);
 		return 1;
 	}
-	if (o.o_pid != NULL || k.k_conf->c_pid_file != NULL)
-		pid = strdup(o.o_pid != NULL ? o.o_pid : k.k_conf->c_pid_file);
-	if (pid != NULL && (rc = gdoi_pidfile_write(pid)) < 0) {
-		gdoi_log("GDOI", GDOI_LOG_ERR, "KS_START_FAILED", "pid file %s: %s", pid,
-		    strerror(-rc));
-		free(pid);
-		ks_free(&k);
-		return 1;
-	}
-	gdoi_log("CRYPTO", GDOI_LOG_INFO, "GDOI_ON_OFF", "GDOI is ON");
-	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_START",
-	    "Key server started with %zu group%s from %s", k.k_ngroups,
-	    k.k_ngroups == 1 ? "" : "s", o.o_conf);
-	gdoi_daemon_ready();
-	gdoi_ev_run(k.k_loop);
-	gdoi_log("CRYPTO", GDOI_LOG_INFO, "GDOI_ON_OFF", "GDOI is OFF");
+	rc = gdoi_rt_run(&k.k_rt, "gdoi-ks", &o, k.k_conf->c_pid_file);
 	ks_free(&k);
-	if (pid != NULL)
-		gdoi_pidfile_remove(pid);
-	free(pid);
 	gdoi_log_close();
-	return 0;
+	return rc;
 }

@@ -618,3 +618,233 @@ gdoi_daemon_keylog(const char *opt, const char *conf, struct gdoi_keylog **kl)
 		    "Phase 1 keys are written to %s: for lab use only", gdoi_keylog_path(*kl));
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* The shared runtime                                                   */
+
+static void
+rt_timer_cb(struct gdoi_ev_timer *w, void *arg)
+{
+	struct gdoi_rt *rt = arg;
+
+	(void)w;
+	rt->rt_ops->ro_timer(rt->rt_arg);
+	rt->rt_ops->ro_rearm(rt->rt_arg);
+}
+
+static void
+rt_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
+{
+	struct gdoi_rt *rt = arg;
+
+	(void)w;
+	if (signum == SIGHUP) {
+		(void)rt->rt_ops->ro_reload(rt->rt_arg);
+		rt->rt_ops->ro_rearm(rt->rt_arg);
+		return;
+	}
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, rt->rt_ops->ro_stop, "%s stopping (signal %d)",
+	    rt->rt_ops->ro_name, signum);
+	gdoi_ev_break(rt->rt_loop);
+}
+
+static void
+rt_ctl_cb(struct gdoi_ev_io *w, int fd, void *arg)
+{
+	struct gdoi_rt *rt = arg;
+
+	(void)w;
+	gdoi_ctl_serve(fd, rt->rt_ops->ro_ctl, rt->rt_arg);
+	rt->rt_ops->ro_rearm(rt->rt_arg);
+}
+
+/* Up to 64 datagrams per wake-up, so one busy socket cannot starve the rest. */
+static void
+rt_udp_cb(struct gdoi_ev_io *w, int fd, void *arg)
+{
+	static uint8_t buf[65536];
+	struct gdoi_rt *rt = arg;
+	struct gdoi_p1_peer peer;
+	ssize_t n;
+	int i;
+
+	(void)w;
+	for (i = 0; i < 64; i++) {
+		n = gdoi_udp_recv(fd, buf, sizeof(buf), &peer);
+		if (n < 0)
+			break;
+		if ((size_t)n > sizeof(buf))
+			rt->rt_ops->ro_oversize(rt->rt_arg, &peer);
+		else
+			rt->rt_ops->ro_datagram(rt->rt_arg, fd, &peer, buf, (size_t)n);
+	}
+	rt->rt_ops->ro_rearm(rt->rt_arg);
+}
+
+int
+gdoi_rt_init(struct gdoi_rt *rt, const struct gdoi_rt_ops *ops, void *arg)
+{
+	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	size_t i;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->rt_ops = ops;
+	rt->rt_arg = arg;
+	rt->rt_ctl_fd = -1;
+	rt->rt_loop = gdoi_ev_default();
+	if (rt->rt_loop == NULL)
+		return -1;
+	rt->rt_timer = gdoi_ev_timer_new(rt->rt_loop, rt_timer_cb, rt);
+	if (rt->rt_timer == NULL)
+		return -1;
+	for (i = 0; i < 3; i++)
+		if ((rt->rt_sig[i] = gdoi_ev_signal_new(rt->rt_loop, sigs[i], rt_signal_cb, rt)) == NULL)
+			return -1;
+	return 0;
+}
+
+int
+gdoi_rt_open(struct gdoi_rt *rt, const struct gdoi_daemon_opts *o, const char *conf_keylog,
+    const char *conf_ctl, const char *dflt_ctl)
+{
+	const char *ctl = o->o_ctl != NULL ? o->o_ctl : conf_ctl != NULL ? conf_ctl : dflt_ctl;
+
+	if (gdoi_daemon_keylog(o->o_keylog, conf_keylog, &rt->rt_keylog) < 0)
+		return -1;
+	rt->rt_ctl_path = strdup(ctl);
+	rt->rt_ctl_fd = gdoi_ctl_listen(ctl);
+	if (rt->rt_ctl_path == NULL || rt->rt_ctl_fd < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONTROL", "cannot listen on %s: %s", ctl,
+		    strerror(rt->rt_ctl_fd < 0 ? -rt->rt_ctl_fd : ENOMEM));
+		return -1;
+	}
+	rt->rt_ctl_io = gdoi_ev_io_new(rt->rt_loop, rt->rt_ctl_fd, rt_ctl_cb, rt);
+	return rt->rt_ctl_io != NULL ? 0 : -1;
+}
+
+int
+gdoi_rt_udp(struct gdoi_rt *rt, uint8_t af, const uint8_t *addr, uint16_t port)
+{
+	int fd;
+
+	if (rt->rt_nudp == GDOI_RT_MAX_UDP)
+		return -ENOSPC;
+	fd = gdoi_udp_bind(af, addr, port);
+	if (fd < 0)
+		return fd;
+	rt->rt_udp_io[rt->rt_nudp] = gdoi_ev_io_new(rt->rt_loop, fd, rt_udp_cb, rt);
+	if (rt->rt_udp_io[rt->rt_nudp] == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	rt->rt_udp[rt->rt_nudp] = fd;
+	rt->rt_udp_af[rt->rt_nudp] = af;
+	rt->rt_nudp++;
+	return fd;
+}
+
+int
+gdoi_rt_listen(struct gdoi_rt *rt, const struct gdoi_conf *c)
+{
+	static const uint8_t any[16];
+	uint16_t port = c->c_port != 0 ? c->c_port : 848;
+	char a[64];
+	size_t i;
+	int fd;
+
+	if (c->c_nlisten == 0) {
+		fd = gdoi_rt_udp(rt, 4, any, port);
+		if (fd < 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind 0.0.0.0 port %u: %s",
+			    port, strerror(-fd));
+			return -1;
+		}
+		fd = gdoi_rt_udp(rt, 6, any, port);
+		if (fd < 0)
+			gdoi_debug("sock", "no IPv6 socket: %s", strerror(-fd));
+		return 0;
+	}
+	for (i = 0; i < c->c_nlisten; i++) {
+		fd = gdoi_rt_udp(rt, c->c_listen[i].la_af, c->c_listen[i].la_addr, port);
+		if (fd < 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "SOCKET", "cannot bind %s port %u: %s",
+			    gdoi_addr_str(c->c_listen[i].la_addr, c->c_listen[i].la_af, a, sizeof(a)),
+			    port, strerror(-fd));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+gdoi_rt_udp_fd(const struct gdoi_rt *rt, uint8_t af)
+{
+	size_t i;
+
+	for (i = 0; i < rt->rt_nudp; i++)
+		if (rt->rt_udp_af[i] == af)
+			return rt->rt_udp[i];
+	return -1;
+}
+
+void
+gdoi_rt_timer_at(struct gdoi_rt *rt, uint64_t at_ms)
+{
+	gdoi_ev_timer_at(rt->rt_timer, at_ms);
+}
+
+uint64_t
+gdoi_rt_now(const struct gdoi_rt *rt)
+{
+	return gdoi_ev_now_ms(rt->rt_loop);
+}
+
+void
+gdoi_rt_free(struct gdoi_rt *rt)
+{
+	size_t i;
+
+	for (i = 0; i < rt->rt_nudp; i++) {
+		gdoi_ev_io_free(rt->rt_udp_io[i]);
+		close(rt->rt_udp[i]);
+	}
+	gdoi_ev_io_free(rt->rt_ctl_io);
+	if (rt->rt_ctl_fd >= 0) {
+		close(rt->rt_ctl_fd);
+		if (rt->rt_ctl_path != NULL)
+			(void)unlink(rt->rt_ctl_path);
+	}
+	free(rt->rt_ctl_path);
+	gdoi_ev_timer_free(rt->rt_timer);
+	for (i = 0; i < 3; i++)
+		gdoi_ev_signal_free(rt->rt_sig[i]);
+	gdoi_keylog_close(rt->rt_keylog);
+	memset(rt, 0, sizeof(*rt));
+	rt->rt_ctl_fd = -1;
+}
+
+int
+gdoi_rt_run(struct gdoi_rt *rt, const char *prog, const struct gdoi_daemon_opts *o,
+    const char *conf_pid)
+{
+	const char *p = o->o_pid != NULL ? o->o_pid : conf_pid;
+	char *pid = p != NULL ? strdup(p) : NULL;
+	int rc;
+
+	if (pid != NULL && (rc = gdoi_pidfile_write(pid)) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "START_FAILED", "%s: pid file %s: %s", prog, pid,
+		    strerror(-rc));
+		free(pid);
+		return 1;
+	}
+	gdoi_log("CRYPTO", GDOI_LOG_INFO, "GDOI_ON_OFF", "GDOI is ON");
+	gdoi_daemon_ready();
+	if (rt->rt_ops->ro_start != NULL)
+		rt->rt_ops->ro_start(rt->rt_arg);
+	rt->rt_ops->ro_rearm(rt->rt_arg);
+	gdoi_ev_run(rt->rt_loop);
+	gdoi_log("CRYPTO", GDOI_LOG_INFO, "GDOI_ON_OFF", "GDOI is OFF");
+	gdoi_pidfile_remove(pid);
+	free(pid);
+	return 0;
+}

@@ -10,6 +10,7 @@
 
 #include "gdoi/p1.h"
 #include "gdoi/policy.h"
+#include "gdoi/event.h"
 #include "gdoi/tree.h"
 
 struct gdoi_conf;
@@ -114,5 +115,72 @@ typedef int (*gdoi_ctl_handler)(void *arg, uint8_t type, const char *cmd,
     struct gdoi_tree *reply, char *err, size_t errcap);
 /** Accept one connection on lfd, read one request (1 s timeout), answer. */
 void gdoi_ctl_serve(int lfd, gdoi_ctl_handler h, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* The runtime both daemons share: loop, control socket, one protocol   */
+/* timer, signals, keylog, UDP receive loops                            */
+
+/** What a daemon plugs into the runtime (arg is the daemon). */
+struct gdoi_rt_ops {
+	const char *ro_name;        /**< "Key server", "Group member": log text */
+	const char *ro_stop;        /**< mnemonic of the stop line: "KS_STOP" */
+	gdoi_ctl_handler ro_ctl;    /**< control requests */
+	/** one datagram of at most 64 KiB from peer on fd */
+	void (*ro_datagram)(void *arg, int fd, const struct gdoi_p1_peer *peer,
+	    const uint8_t *msg, size_t len);
+	/** a datagram that was larger than 64 KiB (dropped) */
+	void (*ro_oversize)(void *arg, const struct gdoi_p1_peer *peer);
+	void (*ro_timer)(void *arg);  /**< the protocol timer fired */
+	void (*ro_rearm)(void *arg);  /**< after every event: arm the timer again */
+	int (*ro_reload)(void *arg);  /**< SIGHUP */
+	void (*ro_start)(void *arg);  /**< once running (gdoi_rt_run), may be NULL */
+};
+
+#define GDOI_RT_MAX_UDP 8
+
+struct gdoi_rt {
+	const struct gdoi_rt_ops *rt_ops;
+	void *rt_arg;
+	struct gdoi_ev_loop *rt_loop;
+	struct gdoi_ev_timer *rt_timer;
+	struct gdoi_ev_signal *rt_sig[3];
+	int rt_ctl_fd;
+	struct gdoi_ev_io *rt_ctl_io;
+	char *rt_ctl_path;
+	struct gdoi_keylog *rt_keylog;
+	int rt_udp[GDOI_RT_MAX_UDP];      /**< UDP sockets (owned) */
+	uint8_t rt_udp_af[GDOI_RT_MAX_UDP];
+	struct gdoi_ev_io *rt_udp_io[GDOI_RT_MAX_UDP];
+	size_t rt_nudp;
+};
+
+/** The loop, the timer and the signals; rt is zeroed first.  0 or -1. */
+int gdoi_rt_init(struct gdoi_rt *rt, const struct gdoi_rt_ops *ops, void *arg);
+/** Keylog (-k, configuration, $GDOI_KEYLOG) and control socket (-s, the
+ *  configuration, else dflt).  0, or -1 with the reason logged. */
+int gdoi_rt_open(struct gdoi_rt *rt, const struct gdoi_daemon_opts *o, const char *conf_keylog,
+    const char *conf_ctl, const char *dflt_ctl);
+/** Bind a UDP socket (af 4/6, addr NULL = any) and watch it: its fd, or -errno. */
+int gdoi_rt_udp(struct gdoi_rt *rt, uint8_t af, const uint8_t *addr, uint16_t port);
+/**
+ * The UDP sockets of configuration c on its port (848 by default): each
+ * listen address, or without any 0.0.0.0 (required) and :: (when the
+ * host has IPv6).  0, or -1 with the reason logged.
+ */
+int gdoi_rt_listen(struct gdoi_rt *rt, const struct gdoi_conf *c);
+/** A watched UDP socket of that family, or -1. */
+int gdoi_rt_udp_fd(const struct gdoi_rt *rt, uint8_t af);
+/** Arm the protocol timer at at_ms (UINT64_MAX: stop). */
+void gdoi_rt_timer_at(struct gdoi_rt *rt, uint64_t at_ms);
+uint64_t gdoi_rt_now(const struct gdoi_rt *rt);
+/** Close and free everything gdoi_rt_* made (removes the control socket). */
+void gdoi_rt_free(struct gdoi_rt *rt);
+/**
+ * Run a daemon whose runtime is up: pid file (-p, else conf_pid), "GDOI
+ * is ON", readiness to the parent, the loop until SIGTERM, "GDOI is OFF",
+ * the pid file removed.  Returns main's exit code.
+ */
+int gdoi_rt_run(struct gdoi_rt *rt, const char *prog, const struct gdoi_daemon_opts *o,
+    const char *conf_pid);
 
 #endif
