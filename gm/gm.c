@@ -19,6 +19,7 @@
 
 #include "gdoi/ctl.h"
 #include "gdoi/names.h"
+#include "gdoi/sched.h"
 #include "gdoi/wire.h"
 #include "gm.h"
 
@@ -137,9 +138,8 @@ gm_fail(struct gm *m, struct gm_group *g, uint16_t notify, const char *stage)
 		return;
 	}
 	g->g_srv = 0;
-	backoff = GM_BACKOFF_FIRST_S << (g->g_fail_rounds < 5 ? g->g_fail_rounds : 5);
-	if (backoff > GM_BACKOFF_MAX_S)
-		backoff = GM_BACKOFF_MAX_S;
+	backoff = (uint32_t)(gdoi_sched_backoff_ms(GM_BACKOFF_FIRST_S * 1000,
+	    GM_BACKOFF_MAX_S * 1000, g->g_fail_rounds) / 1000);
 	g->g_fail_rounds++;
 	/* a little jitter so that many members refused together do not return together */
 	g->g_wake_ms = gm_now(m) + (uint64_t)backoff * 1000 + rnd(backoff * 250 + 1);

@@ -16,6 +16,7 @@
 
 #include "gdoi/buf.h"
 #include "gdoi/err.h"
+#include "gdoi/sched.h"
 #include "gdoi/wire.h"
 #include "p1_int.h"
 
@@ -110,51 +111,30 @@ gdoi_p1_cookie_ok(const struct gdoi_p1_ctx *ctx, const struct gdoi_p1_peer *peer
 /* ------------------------------------------------------------------ */
 /* SA life cycle                                                        */
 
-static uint32_t
-rtx_base(const struct gdoi_p1_ctx *c)
+uint32_t
+gdoi_p1_rtx_max(const struct gdoi_p1_rtx *r)
 {
-	return c->x_rtx.rt_base_ms ? c->x_rtx.rt_base_ms : 1000;
+	return r->rt_max ? r->rt_max : 5;
 }
 
-static uint32_t
-rtx_cap(const struct gdoi_p1_ctx *c)
+uint32_t
+gdoi_p1_rtx_interval(const struct gdoi_p1_rtx *r, uint32_t k)
 {
-	return c->x_rtx.rt_cap_ms ? c->x_rtx.rt_cap_ms : 32000;
+	return (uint32_t)gdoi_sched_backoff_ms(r->rt_base_ms ? r->rt_base_ms : 1000,
+	    r->rt_cap_ms ? r->rt_cap_ms : 32000, k);
 }
 
-static uint32_t
-rtx_max(const struct gdoi_p1_ctx *c)
+uint64_t
+gdoi_p1_rtx_span(const struct gdoi_p1_rtx *r)
 {
-	return c->x_rtx.rt_max ? c->x_rtx.rt_max : 5;
+	return gdoi_sched_backoff_span_ms(r->rt_base_ms ? r->rt_base_ms : 1000,
+	    r->rt_cap_ms ? r->rt_cap_ms : 32000, gdoi_p1_rtx_max(r));
 }
 
 static unsigned
 halfopen_max(const struct gdoi_p1_ctx *c)
 {
 	return c->x_halfopen_max ? c->x_halfopen_max : 256;
-}
-
-/* Interval number k (0-based) of the schedule. */
-static uint32_t
-rtx_interval(const struct gdoi_p1_ctx *c, uint32_t k)
-{
-	uint64_t v = rtx_base(c);
-
-	while (k-- > 0 && v < rtx_cap(c))
-		v *= 2;
-	return v > rtx_cap(c) ? rtx_cap(c) : (uint32_t)v;
-}
-
-/* How long an initiator keeps trying one message: all intervals. */
-static uint64_t
-rtx_span(const struct gdoi_p1_ctx *c)
-{
-	uint64_t s = 0;
-	uint32_t k;
-
-	for (k = 0; k <= rtx_max(c); k++)
-		s += rtx_interval(c, k);
-	return s;
 }
 
 /* A new message went out (or arrived, for a responder): restart timers. */
@@ -164,11 +144,11 @@ arm(struct gdoi_p1_sa *sa, uint64_t now)
 	sa->sa_last_ms = now;
 	sa->sa_rtx_n = 0;
 	if (sa->sa_initiator) {
-		sa->sa_rtx_int = rtx_interval(sa->sa_ctx, 0);
+		sa->sa_rtx_int = gdoi_p1_rtx_interval(&sa->sa_ctx->x_rtx, 0);
 		sa->sa_rtx_at = now + sa->sa_rtx_int;
 	} else {
 		sa->sa_rtx_int = 0;
-		sa->sa_rtx_at = now + rtx_span(sa->sa_ctx);
+		sa->sa_rtx_at = now + gdoi_p1_rtx_span(&sa->sa_ctx->x_rtx);
 	}
 }
 
@@ -1182,10 +1162,10 @@ gdoi_p1_tick(struct gdoi_p1_sa *sa, uint64_t now_ms, struct gdoi_p1_out *out)
 	}
 	if (!negotiating(sa) || sa->sa_rtx_at == 0 || now_ms < sa->sa_rtx_at)
 		return;
-	if (sa->sa_initiator && sa->sa_rtx_n < rtx_max(c) && sa->sa_tx) {
+	if (sa->sa_initiator && sa->sa_rtx_n < gdoi_p1_rtx_max(&c->x_rtx) && sa->sa_tx) {
 		resend(sa, out);
 		sa->sa_rtx_n++;
-		sa->sa_rtx_int = rtx_interval(c, sa->sa_rtx_n);
+		sa->sa_rtx_int = gdoi_p1_rtx_interval(&c->x_rtx, sa->sa_rtx_n);
 		sa->sa_rtx_at = now_ms + sa->sa_rtx_int;
 		out->o_events |= GDOI_P1_EV_RETRANSMIT;
 		return;

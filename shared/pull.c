@@ -202,52 +202,11 @@ n_counter_mode(const struct gdoi_gpolicy *p)
 /* ------------------------------------------------------------------ */
 /* Retransmission: the Phase 1 context's schedule (gdoi/p1.h)           */
 
-static uint32_t
-rtx_base(const struct gdoi_p1_rtx *r)
-{
-	return r->rt_base_ms ? r->rt_base_ms : 1000;
-}
-
-static uint32_t
-rtx_cap(const struct gdoi_p1_rtx *r)
-{
-	return r->rt_cap_ms ? r->rt_cap_ms : 32000;
-}
-
-static uint32_t
-rtx_max(const struct gdoi_p1_rtx *r)
-{
-	return r->rt_max ? r->rt_max : 5;
-}
-
-/* Interval number k (0-based): base doubled k times, capped. */
-static uint32_t
-rtx_interval(const struct gdoi_p1_rtx *r, uint32_t k)
-{
-	uint64_t v = rtx_base(r);
-
-	while (k-- > 0 && v < rtx_cap(r))
-		v *= 2;
-	return v > rtx_cap(r) ? rtx_cap(r) : (uint32_t)v;
-}
-
-/* How long an initiator keeps trying one message. */
-static uint64_t
-rtx_span(const struct gdoi_p1_rtx *r)
-{
-	uint64_t s = 0;
-	uint32_t k;
-
-	for (k = 0; k <= rtx_max(r); k++)
-		s += rtx_interval(r, k);
-	return s;
-}
-
 static void
 arm_rtx(struct gdoi_pull *ex, uint64_t now)
 {
 	ex->px_rtx_n = 0;
-	ex->px_at = now + rtx_interval(gdoi_p1_rtx(ex->px_p1), 0);
+	ex->px_at = now + gdoi_p1_rtx_interval(gdoi_p1_rtx(ex->px_p1), 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -747,7 +706,7 @@ gdoi_pull_respond(struct gdoi_p1_sa *p1, const struct gdoi_pull_ks_ops *ops,
 	if ((err = cache_set(&ex->px_c[0], msg, len, out)) != 0)
 		goto done;
 	ex->px_state = PS_KS_WAIT3;
-	ex->px_at = now_ms + rtx_span(gdoi_p1_rtx(p1));
+	ex->px_at = now_ms + gdoi_p1_rtx_span(gdoi_p1_rtx(p1));
 	*exp = ex;
 	ex = NULL;
 done:
@@ -959,10 +918,10 @@ gdoi_pull_tick(struct gdoi_pull *ex, uint64_t now_ms, struct gdoi_pull_out *out)
 	case PS_GM_WAIT2:
 	case PS_GM_WAIT4:
 		rt = gdoi_p1_rtx(ex->px_p1);
-		if (ex->px_rtx_n < rtx_max(rt)) {
+		if (ex->px_rtx_n < gdoi_p1_rtx_max(rt)) {
 			cache_send(&ex->px_c[ex->px_state == PS_GM_WAIT2 ? 0 : 1], out);
 			ex->px_rtx_n++;
-			ex->px_at = now_ms + rtx_interval(rt, ex->px_rtx_n);
+			ex->px_at = now_ms + gdoi_p1_rtx_interval(rt, ex->px_rtx_n);
 			out->o_events |= GDOI_PULL_EV_RETRANSMIT;
 			return;
 		}

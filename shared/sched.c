@@ -397,3 +397,24 @@ gdoi_sched_unscale(uint64_t wall_ms, unsigned scale)
 		return GDOI_SCHED_NEVER;
 	return sat_mul(wall_ms, gdoi_sched_scale_clamp(scale));
 }
+
+uint64_t
+gdoi_sched_backoff_ms(uint64_t base_ms, uint64_t cap_ms, uint32_t k)
+{
+	uint64_t v = base_ms;
+
+	while (k-- > 0 && v < cap_ms)
+		v *= 2;
+	return v > cap_ms ? cap_ms : v;
+}
+
+uint64_t
+gdoi_sched_backoff_span_ms(uint64_t base_ms, uint64_t cap_ms, uint32_t n)
+{
+	uint64_t s = 0;
+	uint32_t k;
+
+	for (k = 0; k <= n; k++)
+		s += gdoi_sched_backoff_ms(base_ms, cap_ms, k);
+	return s;
+}

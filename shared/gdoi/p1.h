@@ -245,6 +245,12 @@ int gdoi_p1_ctx_load_certs(struct gdoi_p1_ctx *ctx, const char *key_pem, const c
 /** Free and clear x_key, x_cert and x_ca. */
 void gdoi_p1_ctx_free_certs(struct gdoi_p1_ctx *ctx);
 
+/** The retransmission schedule of r (defaults filled in): interval k
+ *  (0-based), resends before giving up, and the whole span. */
+uint32_t gdoi_p1_rtx_interval(const struct gdoi_p1_rtx *r, uint32_t k);
+uint32_t gdoi_p1_rtx_max(const struct gdoi_p1_rtx *r);
+uint64_t gdoi_p1_rtx_span(const struct gdoi_p1_rtx *r);
+
 /** States.  I1..I3: initiator waiting for message 2, 4, 6; R1, R2:
  *  responder waiting for message 3, 5. */
 enum gdoi_p1_state {

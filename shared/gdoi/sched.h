@@ -141,6 +141,15 @@ uint64_t gdoi_sched_tek_rekey_at(uint64_t tek_created_ms, uint32_t tek_life_s,
 				 uint64_t lead_s);
 
 /**
+ * Doubling back-off, shared by every retry schedule (Phase 1 and
+ * GROUPKEY-PULL retransmissions, a group member's retries after every
+ * server failed): interval k (0-based) is base_ms * 2^k, at most cap_ms.
+ */
+uint64_t gdoi_sched_backoff_ms(uint64_t base_ms, uint64_t cap_ms, uint32_t k);
+/** Intervals 0..n of that back-off added up (how long n resends take to give up). */
+uint64_t gdoi_sched_backoff_span_ms(uint64_t base_ms, uint64_t cap_ms, uint32_t n);
+
+/**
  * Retransmission k of a rekey first sent at first_send_ms:
  * first_send_ms + k * interval_s seconds (k = 1..retx_count; k = 0 is the
  * first send itself).

@@ -757,6 +757,23 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+/* The shared doubling back-off: Phase 1 defaults (1 s doubling, cap 32 s,
+ * 5 resends: 1+2+4+8+16+32 = 63 s) and the GM's retry rounds (10 s to 300 s). */
+START_TEST(backoff)
+{
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(1000, 32000, 0), 1000);
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(1000, 32000, 4), 16000);
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(1000, 32000, 5), 32000);
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(1000, 32000, 6), 32000);
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(1000, 32000, UINT32_MAX), 32000);
+	ck_assert_uint_eq(gdoi_sched_backoff_span_ms(1000, 32000, 5), 63000);
+	ck_assert_uint_eq(gdoi_sched_backoff_span_ms(1000, 32000, 0), 1000);
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(10000, 300000, 4), 160000);
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(10000, 300000, 5), 300000);
+	ck_assert_uint_eq(gdoi_sched_backoff_ms(3000, 2000, 0), 2000);
+}
+END_TEST
+
 static Suite *
 sched_suite(void)
 {
@@ -794,6 +811,7 @@ sched_suite(void)
 
 	tc = tcase_create("scale");
 	tcase_add_test(tc, time_scale);
+	tcase_add_test(tc, backoff);
 	suite_add_tcase(s, tc);
 	return s;
 }
