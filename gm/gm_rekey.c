@@ -61,6 +61,8 @@ keep_previous(struct gm_group *g, const struct gdoi_gpolicy *np, uint64_t now)
 	for (i = 0; i < g->g_nprev; i++)
 		if (g->g_prev[i].tek_expiry_ms > now)
 			g->g_prev[o++] = g->g_prev[i];
+	/* the slots left behind held keys */
+	OPENSSL_cleanse(&g->g_prev[o], (g->g_nprev - o) * sizeof(g->g_prev[0]));
 	g->g_nprev = o;
 	for (i = 0; i < g->g_pol.gp_ntek; i++) {
 		const struct gdoi_tek *t = &g->g_pol.gp_tek[i];
@@ -73,6 +75,7 @@ keep_previous(struct gm_group *g, const struct gdoi_gpolicy *np, uint64_t now)
 		if (g->g_nprev == GDOI_TEK_MAX) {
 			memmove(&g->g_prev[0], &g->g_prev[1], (GDOI_TEK_MAX - 1) * sizeof(g->g_prev[0]));
 			g->g_nprev--;
+			OPENSSL_cleanse(&g->g_prev[g->g_nprev], sizeof(g->g_prev[0]));
 		}
 		g->g_prev[g->g_nprev++] = *t;
 	}

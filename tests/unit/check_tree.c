@@ -12,32 +12,10 @@
 #include "gdoi/err.h"
 #include "gdoi/tree.h"
 
-/*
- * libxml2 for reading the XML output back.  The test programs are not
- * given libxml2's include directory by tests/unit/Makefile.am, so without
- * it the few functions used here are declared by hand (the library is
- * linked either way).
- */
-#if __has_include(<libxml/parser.h>)
+/* libxml2 for reading the XML output back. */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #define XFREE(p) xmlFree(p)
-#else
-typedef unsigned char xmlChar;
-typedef struct _xmlDoc xmlDoc;
-typedef struct _xmlNode xmlNode;
-xmlDoc *xmlReadMemory(const char *buf, int size, const char *url, const char *enc, int opts);
-xmlNode *xmlDocGetRootElement(const xmlDoc *doc);
-xmlNode *xmlFirstElementChild(xmlNode *parent);
-xmlNode *xmlNextElementSibling(xmlNode *node);
-xmlChar *xmlGetProp(const xmlNode *node, const xmlChar *name);
-xmlChar *xmlNodeGetContent(const xmlNode *node);
-xmlChar *xmlGetNodePath(const xmlNode *node);
-void xmlFreeDoc(xmlDoc *doc);
-void xmlCleanupParser(void);
-/* The default allocator of libxml2 is malloc. */
-#define XFREE(p) free(p)
-#endif
 
 /* Render t in fmt into a malloc'd string. */
 static char *
