@@ -32,15 +32,14 @@ gm_now(const struct gm *m)
 	return gdoi_rt_now(&m->m_rt);
 }
 
+/* A random draw: below n, or any 32-bit value for n = 0 (sched.c's draws). */
 static uint32_t
 rnd(uint32_t n)
 {
 	uint32_t v = 0;
 
-	if (n == 0)
-		return 0;
 	(void)RAND_bytes((unsigned char *)&v, sizeof(v));
-	return v % n;
+	return n == 0 ? v : v % n;
 }
 
 static void
@@ -147,34 +146,24 @@ gm_fail(struct gm *m, struct gm_group *g, uint16_t notify, const char *stage)
 }
 
 /*
- * When to register again.  A TEK that no rekey replaces: a random moment
- * 60..90 s before it expires; when that moment has already passed (the
- * key server handed out a TEK with less than that left), at its expiry,
- * so a member never registers twice for the same TEK.  The KEK: when it
- * expires, it is deleted and the member registers at a random moment in
- * [expiry, expiry + 80 s] (Cisco's rule, DESIGN.md).
+ * When to register again (the rules are sched.c's): for each TEK that no
+ * rekey replaces, a random moment 60..90 s before it expires (at its
+ * expiry when the member got it later than that); the KEK's expiry, when
+ * gm_wake deletes it and draws the registration in [expiry, expiry + 80 s].
  */
 static uint64_t
 gm_rereg_time(struct gm *m, const struct gm_group *g)
 {
-	uint64_t now = gm_now(m), best = UINT64_MAX, t;
+	uint64_t now = gm_now(m), best = GDOI_SCHED_NEVER, t;
 	size_t i;
 
 	for (i = 0; i < g->g_pol.gp_ntek; i++) {
-		const struct gdoi_tek *k = &g->g_pol.gp_tek[i];
-		uint64_t lead = (60 + rnd(31)) * 1000ull;
-
-		t = k->tek_expiry_ms > lead ? k->tek_expiry_ms - lead : 0;
-		if (t <= now)
-			t = k->tek_expiry_ms > now ? k->tek_expiry_ms : now;
+		t = gdoi_sched_gm_rereg_tek(g->g_pol.gp_tek[i].tek_expiry_ms, now, rnd(0));
 		if (t < best)
 			best = t;
 	}
-	if (g->g_pol.gp_has_kek) {
-		t = g->g_pol.gp_kek.kek_expiry_ms;
-		if (t < best)
-			best = t;
-	}
+	if (g->g_pol.gp_has_kek && g->g_pol.gp_kek.kek_expiry_ms < best)
+		best = g->g_pol.gp_kek.kek_expiry_ms;
 	return best;
 }
 
@@ -400,7 +389,8 @@ gm_wake(struct gm *m, struct gm_group *g, uint64_t now)
 		g->g_pol.gp_has_kek = 0;
 		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_DELETE_EXPIRED_KEK",
 		    "KEK expired for group %s and was deleted", g->g_name);
-		g->g_wake_ms = now + rnd(80001);
+		g->g_wake_ms = gdoi_sched_gm_kek_expired_rereg(g->g_pol.gp_kek.kek_expiry_ms,
+		    rnd(0));
 		return;
 	}
 	gdoi_log("GDOI", GDOI_LOG_WARNING, "GM_RE_REGISTER",

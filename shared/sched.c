@@ -131,7 +131,7 @@ gdoi_sched_retx_at(uint64_t first_send_ms, uint32_t k, uint32_t interval_s)
 uint64_t
 gdoi_sched_gm_rereg_tek(uint64_t tek_expiry_ms, uint64_t now_ms, uint32_t rnd)
 {
-	uint64_t lo, hi, t, remaining;
+	uint64_t lo, hi, t;
 
 	if (tek_expiry_ms == GDOI_SCHED_NEVER)
 		return GDOI_SCHED_NEVER;
@@ -142,11 +142,12 @@ gdoi_sched_gm_rereg_tek(uint64_t tek_expiry_ms, uint64_t now_ms, uint32_t rnd)
 	if (t >= now_ms &&
 	    tek_expiry_ms >= s_to_ms(GDOI_SCHED_GM_TEK_EARLY_S))
 		return t;
-	/* Late: spread over the first half of what is left. */
+	/* Late: at the expiry itself, so one TEK never causes two
+	 * registrations (a KS that hands out the same short TEK again would
+	 * otherwise be asked over and over). */
 	if (now_ms >= tek_expiry_ms)
 		return now_ms;
-	remaining = tek_expiry_ms - now_ms;
-	return pick(now_ms, now_ms + remaining / 2, rnd);
+	return tek_expiry_ms;
 }
 
 uint64_t

@@ -164,10 +164,12 @@ uint64_t gdoi_sched_retx_at(uint64_t first_send_ms, uint32_t k,
  * TEK re-registration time for the newest TEK expiring at tek_expiry_ms.
  * Normally a point in [expiry - 90 s, expiry - 60 s] chosen by rnd.
  * When that point is already before now_ms (the GM registered or learnt
- * the TEK late), the draw moves to [now, now + remaining / 2] with
- * remaining = expiry - now: the GMs still spread out, and half of what
- * is left stays for the registration to complete.  Expired or expiring
- * now: now_ms.  Never after the expiry, never before now_ms.
+ * the TEK late, e.g. a KS handed out a TEK with under 60-90 s left): at
+ * the expiry, so a GM registers at most once for one TEK (an earlier
+ * rule that re-drew in [now, now + remaining / 2] made a GM ask a KS
+ * that hands out the same TEK again and again, halving the wait each
+ * time).  Expired or expiring now: now_ms.  Never after the expiry,
+ * never before now_ms.
  */
 uint64_t gdoi_sched_gm_rereg_tek(uint64_t tek_expiry_ms, uint64_t now_ms,
 				 uint32_t rnd);

@@ -258,24 +258,24 @@ static const struct {
 	{ EXP, 0, 1u << 30, EXP - S(90) + 7500 },
 	{ EXP, EXP - S(90), 0, EXP - S(90) },    /* now == window start */
 	{ EXP, EXP - S(60), UINT32_MAX, EXP - S(60) },
-	/* late: the draw lands before now -> [now, now + remaining / 2] */
-	{ EXP, EXP - S(80), 0, EXP - S(80) },
+	/* late: the draw lands before now -> at the expiry */
+	{ EXP, EXP - S(80), 0, EXP },
 	{ EXP, EXP - S(80), UINT32_MAX, EXP - S(60) }, /* draw still ahead */
-	{ EXP, EXP - S(80), 1u << 30, EXP - S(80) + S(10) },
-	{ EXP, EXP - S(10), 0, EXP - S(10) },
-	{ EXP, EXP - S(10), UINT32_MAX, EXP - S(5) },
+	{ EXP, EXP - S(80), 1u << 30, EXP },
+	{ EXP, EXP - S(10), 0, EXP },
+	{ EXP, EXP - S(10), UINT32_MAX, EXP },
 	{ EXP, EXP - S(61), UINT32_MAX, EXP - S(60) }, /* still ahead */
-	{ EXP, EXP - S(59), UINT32_MAX, EXP - 29500 },
-	{ EXP, EXP - 1, UINT32_MAX, EXP - 1 },
+	{ EXP, EXP - S(59), UINT32_MAX, EXP },
+	{ EXP, EXP - 1, UINT32_MAX, EXP },
 	/* expired or expiring now */
 	{ EXP, EXP, 0, EXP },
 	{ EXP, EXP, UINT32_MAX, EXP },
 	{ EXP, EXP + S(5), 12345, EXP + S(5) },
 	/* a clock near zero: a window that would start before 0 is late */
-	{ S(50), 0, UINT32_MAX, S(25) },
-	{ S(70), 0, UINT32_MAX, S(35) },
+	{ S(50), 0, UINT32_MAX, S(50) },
+	{ S(70), 0, UINT32_MAX, S(70) },
 	{ S(90), 0, UINT32_MAX, S(30) },  /* window starts at 0 */
-	{ S(70), 0, 0, 0 },
+	{ S(70), 0, 0, S(70) },
 	/* no TEK */
 	{ NEVER, 0, 0, NEVER },
 };
@@ -388,7 +388,7 @@ static const struct {
 	{ { 0, NEVER, S(1000), 0, 0, 0 }, S(1000), GDOI_SCHED_DELETE_KEK },
 	{ { 0, NEVER, NEVER, 0, 0, 0 }, NEVER, GDOI_SCHED_IDLE },
 	/* a TEK rekey arrived: the newer expiry moves the re-registration */
-	{ { S(950), S(1000), S(5000), 0, 0, 0 }, S(950), GDOI_SCHED_REREG_TEK },
+	{ { S(950), S(1000), S(5000), 0, 0, 0 }, S(1000), GDOI_SCHED_REREG_TEK }, /* late: at expiry */
 	{ { S(950), S(4600), S(5000), 0, 0, 0 }, S(4510), GDOI_SCHED_REREG_TEK },
 	/* a KEK rekey arrived: the newer KEK expiry, nothing due for KEK */
 	{ { S(1000), S(90000), S(87400), 0, 0, 0 }, S(87400), GDOI_SCHED_DELETE_KEK },
