@@ -40,16 +40,6 @@ notify_name(uint16_t n, char *buf, size_t cap)
 	return gdoi_name_buf(GDOI_NS_NOTIFY, n, buf, cap);
 }
 
-/* The type of the notify in an unencrypted Informational we built. */
-static uint16_t
-plain_notify_type(const uint8_t *m, size_t n)
-{
-	/* HDR(28) | N: generic header(4) DOI(4) protocol(1) SPI size(1) type(2) */
-	if (n < ISAKMP_HDR_LEN + 12 || m[16] != ISAKMP_PL_N)
-		return 0;
-	return (uint16_t)(m[ISAKMP_HDR_LEN + 10] << 8 | m[ISAKMP_HDR_LEN + 11]);
-}
-
 /* ------------------------------------------------------------------ */
 /* Group keys                                                           */
 
@@ -722,7 +712,7 @@ ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *m
 				gdoi_log("CRYPTO", GDOI_LOG_INFO, "IKMP_MODE_FAILURE",
 				    "Processing of Main mode failed with peer at %s: %s",
 				    gdoi_peer_str(peer, who, sizeof(who)),
-				    notify_name(plain_notify_type(o.o_msg, o.o_len), nb, sizeof(nb)));
+				    notify_name(o.o_notify, nb, sizeof(nb)));
 			} else if (r != GDOI_E_NOMEM)
 				ks_bad(k, peer, gdoi_strerror(r));
 			free(s);

@@ -273,6 +273,7 @@ p1_notify_plain(const uint8_t *icky, const uint8_t *rcky, uint32_t doi, uint16_t
 		return err;
 	}
 	out->o_len = gdoi_wr_len(&w);
+	out->o_notify = type;
 	return GDOI_OK;
 }
 

@@ -302,7 +302,7 @@ int gdoi_p1_initiate(struct gdoi_p1_ctx *ctx, const struct gdoi_p1_peer *peer,
  * Answer a message 1 (R-cookie zero) as responder.  On success *sap is a
  * new SA in state MM_R1 and out holds message 2.  A refused proposal
  * returns a negative gdoi_err with *sap NULL and out holding the notify
- * (NO-PROPOSAL-CHOSEN, ...).  Past the half-open bound, GDOI_E_NOMEM with
+ * (NO-PROPOSAL-CHOSEN, ...), its type in o_notify.  Past the half-open bound, GDOI_E_NOMEM with
  * nothing to send.  Anything that is not a message 1: an error, nothing
  * to send.  The caller must first look its SA table up by (peer, I-cookie)
  * and give a retransmitted message 1 to gdoi_p1_input() instead.

@@ -405,6 +405,7 @@ START_TEST(test_bad_transforms)
 		    "case %d accepted", k);
 		ck_assert_ptr_null(r);
 		ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
+		ck_assert_uint_eq(out.o_notify, N_NO_PROPOSAL_CHOSEN);
 	}
 	/* A proposal for another protocol (ESP) is no Phase 1 proposal. */
 	memcpy(at, base, sizeof(base));
@@ -414,8 +415,10 @@ START_TEST(test_bad_transforms)
 	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_NO_PROPOSAL_CHOSEN);
 	/* DOI 0: DOI-NOT-SUPPORTED. */
 	craft_msg1(&d, GDOI_DOI_ISAKMP, ISAKMP_PROTO_ISAKMP, &t, 1);
+	out.o_notify = 0;
 	ck_assert_int_lt(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out), 0);
 	ck_assert_uint_eq(p1_notify_type(out.o_msg, out.o_len), N_DOI_NOT_SUPPORTED);
+	ck_assert_uint_eq(out.o_notify, N_DOI_NOT_SUPPORTED);
 	/* DOI 3: the codec refuses it, the notify is the same. */
 	craft_msg1(&d, 3, ISAKMP_PROTO_ISAKMP, &t, 1);
 	ck_assert_int_lt(gdoi_p1_respond(&R.ctx, &R.peer, d.b, d.n, 0, &r, &out), 0);
