@@ -299,16 +299,19 @@ gm_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg, size
 	static struct gdoi_p1_out o;
 	static struct gdoi_pull_out po;
 	struct gm_group *g = NULL;
+	struct isakmp_hdr h;
+	struct gdoi_rd rd;
 	uint32_t msgid;
 	size_t i;
 	int rc;
 
 	m->m_rx++;
-	if (len < ISAKMP_HDR_LEN) {
-		gm_bad(m, peer, "shorter than an ISAKMP header");
+	gdoi_rd_init(&rd, msg, len);
+	if ((rc = gdoi_hdr_decode(&rd, &h, NULL)) < 0) {
+		gm_bad(m, peer, gdoi_strerror(rc));
 		return;
 	}
-	if (msg[18] == GDOI_EX_PUSH) {
+	if (h.h_exchange == GDOI_EX_PUSH) {
 		gm_rekey_input(m, peer, msg, len);
 		return;
 	}
@@ -326,8 +329,8 @@ gm_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg, size
 		gm_bad(m, peer, "no SA with these cookies");
 		return;
 	}
-	msgid = (uint32_t)msg[20] << 24 | (uint32_t)msg[21] << 16 | (uint32_t)msg[22] << 8 | msg[23];
-	switch (msg[18]) {
+	msgid = h.h_msgid;
+	switch (h.h_exchange) {
 	case ISAKMP_EX_MAIN:
 	case ISAKMP_EX_INFO:
 		memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));

@@ -673,19 +673,22 @@ ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *m
 {
 	static const uint8_t zero[ISAKMP_COOKIE_LEN];
 	static struct gdoi_p1_out o;
-	const uint8_t *ic = msg, *rc = msg + 8;
+	struct isakmp_hdr h;
+	struct gdoi_rd rd;
+	const uint8_t *ic = h.h_icookie, *rc = h.h_rcookie;
 	uint8_t exch;
 	uint32_t msgid;
 	struct ks_sa *s;
 	int r;
 
 	k->k_rx++;
-	if (len < ISAKMP_HDR_LEN) {
-		ks_bad(k, peer, "shorter than an ISAKMP header");
+	gdoi_rd_init(&rd, msg, len);
+	if ((r = gdoi_hdr_decode(&rd, &h, NULL)) < 0) {
+		ks_bad(k, peer, gdoi_strerror(r));
 		return;
 	}
-	exch = msg[18];
-	msgid = (uint32_t)msg[20] << 24 | (uint32_t)msg[21] << 16 | (uint32_t)msg[22] << 8 | msg[23];
+	exch = h.h_exchange;
+	msgid = h.h_msgid;
 	memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
 
 	if (memcmp(rc, zero, sizeof(zero)) == 0) {
