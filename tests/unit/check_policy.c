@@ -36,15 +36,6 @@ make_spki(void)
 	EVP_PKEY_free(testkey_rsa("check_policy", 2048, &spki, &spki_len));
 }
 
-static void
-pattern(uint8_t *p, size_t n, uint8_t start)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(start + i * 7);
-}
-
 static struct gdoi_ace
 ace4(int permit, uint8_t proto, const char *src, uint8_t splen, uint16_t sport,
     const char *dst, uint8_t dplen, uint16_t dport)
@@ -111,23 +102,9 @@ make_policy(struct gdoi_gpolicy *p)
 	memset(p, 0, sizeof(*p));
 	p->gp_group = 1001;
 	p->gp_has_kek = 1;
-	pattern(p->gp_kek.kek_spi, GDOI_KEK_SPI_LEN, 0x31);
-	p->gp_kek.kek_alg = KEK_ALG_AES;
-	p->gp_kek.kek_keybits = 256;
-	pattern(p->gp_kek.kek_key, 32, 0xc8);
-	p->gp_kek.kek_life_s = 86400;
-	p->gp_kek.kek_expiry_ms = 86400000;
-	p->gp_kek.kek_sig_hash = SIG_HASH_SHA256;
-	p->gp_kek.kek_sig_alg = SIG_ALG_RSA;
-	p->gp_kek.kek_sig_keybits = 2048;
-	p->gp_kek.kek_pub = malloc(spki_len);
-	ck_assert_ptr_nonnull(p->gp_kek.kek_pub);
-	memcpy(p->gp_kek.kek_pub, spki, spki_len);
-	p->gp_kek.kek_publen = spki_len;
-	p->gp_kek.kek_af = 4;
+	testkey_kek(&p->gp_kek, 256, 0x31, 0xc8, SIG_HASH_SHA256, 86400000, spki, spki_len);
 	memcpy(p->gp_kek.kek_src, src, 4);
 	memcpy(p->gp_kek.kek_dst, dst, 4);
-	p->gp_kek.kek_port = GDOI_UDP_PORT;
 	p->gp_kek.kek_multicast = 1;
 
 	p->gp_acl[0] = ace4(0, 17, "0.0.0.0", 0, 848, "0.0.0.0", 0, 848);
@@ -145,8 +122,8 @@ make_policy(struct gdoi_gpolicy *p)
 	t->tek_x.tx_auth = IPSEC_AUTH_HMAC_SHA256;
 	t->tek_life_s = 3600;
 	t->tek_expiry_ms = 3600000;
-	pattern(t->tek_enc, 32, 0xa0);
-	pattern(t->tek_int, 32, 0xb0);
+	testkey_pattern(t->tek_enc, 32, 0xa0);
+	testkey_pattern(t->tek_int, 32, 0xb0);
 	t->tek_addr_pres = GDOI_AP_SRC_DST;
 	t->tek_dir = GDOI_DIR_SYMMETRIC;
 	t->tek_acl_first = 0;
@@ -158,7 +135,7 @@ make_policy(struct gdoi_gpolicy *p)
 	t->tek_x.tx_keybits = 256;
 	t->tek_life_s = 100000;
 	t->tek_expiry_ms = 100000000;
-	pattern(t->tek_enc, 36, 0x10);
+	testkey_pattern(t->tek_enc, 36, 0x10);
 	t->tek_addr_pres = GDOI_AP_SRC_DST;
 	t->tek_dir = GDOI_DIR_SYMMETRIC;
 	t->tek_acl_first = 2;

@@ -28,6 +28,7 @@
 #include "gdoi/pull.h"
 #include "gdoi/wire.h"
 #include "p1_drive.h"
+#include "testkey.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -145,15 +146,6 @@ role_init(struct role *ro, const uint8_t *self, const uint8_t *other)
 	ro->peer.pa_port = GDOI_UDP_PORT;
 }
 
-static void
-pattern(uint8_t *p, size_t n, uint8_t start)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(start + i * 7);
-}
-
 static struct gdoi_ace
 ace_any(int permit, uint8_t proto, uint16_t port)
 {
@@ -177,22 +169,8 @@ make_policy(struct gdoi_gpolicy *p, int with_gcm)
 	memset(p, 0, sizeof(*p));
 	p->gp_group = GROUP;
 	p->gp_has_kek = 1;
-	pattern(p->gp_kek.kek_spi, GDOI_KEK_SPI_LEN, 0x31);
-	p->gp_kek.kek_alg = KEK_ALG_AES;
-	p->gp_kek.kek_keybits = 128;
-	pattern(p->gp_kek.kek_key, 16, 0xc8);
-	p->gp_kek.kek_life_s = 86400;
-	p->gp_kek.kek_expiry_ms = 86400000;
-	p->gp_kek.kek_sig_hash = SIG_HASH_SHA256;
-	p->gp_kek.kek_sig_alg = SIG_ALG_RSA;
-	p->gp_kek.kek_sig_keybits = 2048;
-	p->gp_kek.kek_pub = malloc(spki_len);
-	ck_assert_ptr_nonnull(p->gp_kek.kek_pub);
-	memcpy(p->gp_kek.kek_pub, spki, spki_len);
-	p->gp_kek.kek_publen = spki_len;
-	p->gp_kek.kek_af = 4;
+	testkey_kek(&p->gp_kek, 128, 0x31, 0xc8, SIG_HASH_SHA256, 86400000, spki, spki_len);
 	memcpy(p->gp_kek.kek_src, src, 4);	/* unicast rekeys: destination 0.0.0.0 */
-	p->gp_kek.kek_port = GDOI_UDP_PORT;
 
 	p->gp_acl[0] = ace_any(0, 17, 848);
 	p->gp_acl[1] = ace_any(1, 0, 0);
@@ -207,8 +185,8 @@ make_policy(struct gdoi_gpolicy *p, int with_gcm)
 	t->tek_x.tx_auth = IPSEC_AUTH_HMAC_SHA256;
 	t->tek_life_s = 3600;
 	t->tek_expiry_ms = 3600000;
-	pattern(t->tek_enc, 32, 0xa0);
-	pattern(t->tek_int, 32, 0xb0);
+	testkey_pattern(t->tek_enc, 32, 0xa0);
+	testkey_pattern(t->tek_int, 32, 0xb0);
 	t->tek_addr_pres = GDOI_AP_SRC_DST;
 	t->tek_dir = GDOI_DIR_SYMMETRIC;
 	t->tek_acl_n = 2;
@@ -223,7 +201,7 @@ make_policy(struct gdoi_gpolicy *p, int with_gcm)
 	t->tek_x.tx_keybits = 256;
 	t->tek_life_s = 3600;
 	t->tek_expiry_ms = 3600000;
-	pattern(t->tek_enc, 36, 0x10);
+	testkey_pattern(t->tek_enc, 36, 0x10);
 	t->tek_addr_pres = GDOI_AP_SRC_DST;
 	t->tek_dir = GDOI_DIR_SYMMETRIC;
 	t->tek_acl_first = 2;
@@ -623,7 +601,7 @@ START_TEST(test_forged_ks)
 	n = open_msg(x.r, iv, &m1, plain);
 	(void)check_hash(x.r, mid, NULL, 0, plain, n);
 	memcpy(ni, plain + 36 + 4, 16);
-	pattern(nr, sizeof(nr), 0x77);
+	testkey_pattern(nr, sizeof(nr), 0x77);
 	pre[0].ptr = ni;
 	pre[0].len = 16;
 	pre[1].ptr = nr;
@@ -706,7 +684,7 @@ START_TEST(test_refused_id)
 
 	ck_assert_int_eq(gdoi_p2_iv(IKE_HASH_SHA256, gdoi_p1_last_block(x.i, &blk), 16, mid, iv,
 	    16), 0);
-	pattern(ni, sizeof(ni), 1);
+	testkey_pattern(ni, sizeof(ni), 1);
 	memset(pl, 0, sizeof(pl));
 	pl[0].pl_type = ISAKMP_PL_NONCE;
 	pl[0].pl_u.data.ptr = ni;
@@ -753,7 +731,7 @@ START_TEST(test_gm_refuses_sa)
 	    16), 0);
 	(void)open_msg(x.r, iv, &m1, plain);
 	memcpy(ni, plain + 36 + 4, 16);
-	pattern(nr, sizeof(nr), 0x77);
+	testkey_pattern(nr, sizeof(nr), 0x77);
 	pre[0].ptr = ni;
 	pre[0].len = 16;
 	memset(pl, 0, sizeof(pl));
@@ -1170,27 +1148,11 @@ pull_suite(void)
 int
 main(void)
 {
-	EVP_PKEY *k;
-	unsigned char *der = NULL;
-	SRunner *sr;
-	int nf, n;
+	int rc;
 
-	/* One RSA-2048 key for the KEK of every test (no ck_assert here). */
-	k = EVP_RSA_gen(2048);
-	n = k ? i2d_PUBKEY(k, &der) : -1;
-	spki = n > 0 ? malloc((size_t)n) : NULL;
-	if (spki == NULL) {
-		fprintf(stderr, "check_pull: cannot make an RSA key\n");
-		return EXIT_FAILURE;
-	}
-	memcpy(spki, der, (size_t)n);
-	spki_len = (size_t)n;
-	OPENSSL_free(der);
-	EVP_PKEY_free(k);
-	sr = srunner_create(pull_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	/* One RSA-2048 key for the KEK of every test. */
+	EVP_PKEY_free(testkey_rsa("check_pull", 2048, &spki, &spki_len));
+	rc = testkey_run(pull_suite());
 	free(spki);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

@@ -35,15 +35,6 @@ static uint8_t *ks_spki;
 static size_t ks_spki_len;
 
 static void
-pattern(uint8_t *p, size_t n, uint8_t start)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(start + i * 7);
-}
-
-static void
 make_keys(void)
 {
 	ks_key = testkey_rsa("check_push", 2048, &ks_spki, &ks_spki_len);
@@ -56,24 +47,9 @@ make_kek(struct gdoi_kek *k, uint8_t spi_seed, uint8_t key_seed, uint8_t h)
 {
 	static const uint8_t src[4] = { 10, 0, 0, 1 }, dst[4] = { 239, 192, 1, 1 };
 
-	memset(k, 0, sizeof(*k));
-	pattern(k->kek_spi, GDOI_KEK_SPI_LEN, spi_seed);
-	k->kek_alg = KEK_ALG_AES;
-	k->kek_keybits = 256;
-	pattern(k->kek_key, 32, key_seed);
-	k->kek_life_s = 86400;
-	k->kek_expiry_ms = NOW_MS + 86400000u;
-	k->kek_sig_hash = h;
-	k->kek_sig_alg = SIG_ALG_RSA;
-	k->kek_sig_keybits = 2048;
-	k->kek_pub = malloc(ks_spki_len);
-	ck_assert_ptr_nonnull(k->kek_pub);
-	memcpy(k->kek_pub, ks_spki, ks_spki_len);
-	k->kek_publen = ks_spki_len;
-	k->kek_af = 4;
+	testkey_kek(k, 256, spi_seed, key_seed, h, NOW_MS + 86400000u, ks_spki, ks_spki_len);
 	memcpy(k->kek_src, src, 4);
 	memcpy(k->kek_dst, dst, 4);
-	k->kek_port = GDOI_UDP_PORT;
 	k->kek_multicast = 1;
 }
 
@@ -112,8 +88,8 @@ make_policy(struct gdoi_gpolicy *p, int with_kek)
 	t->tek_x.tx_auth = IPSEC_AUTH_HMAC_SHA256;
 	t->tek_life_s = 3600;
 	t->tek_expiry_ms = NOW_MS + 3600000u;
-	pattern(t->tek_enc, 32, 0xa0);
-	pattern(t->tek_int, 32, 0xb0);
+	testkey_pattern(t->tek_enc, 32, 0xa0);
+	testkey_pattern(t->tek_int, 32, 0xb0);
 	t->tek_addr_pres = GDOI_AP_SRC_DST;
 	t->tek_dir = GDOI_DIR_SYMMETRIC;
 	t->tek_acl_first = 0;

@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "gdoi/policy.h"
+#include "gdoi/wire.h"
 #include "testkey.h"
 
 EVP_PKEY *
@@ -42,4 +44,35 @@ testkey_run(Suite *s)
 	nf = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+void
+testkey_pattern(uint8_t *p, size_t n, uint8_t start)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(start + i * 7);
+}
+
+void
+testkey_kek(struct gdoi_kek *k, unsigned keybits, uint8_t spi_seed, uint8_t key_seed,
+    uint8_t sig_hash, uint64_t expiry_ms, const uint8_t *spki, size_t spki_len)
+{
+	memset(k, 0, sizeof(*k));
+	testkey_pattern(k->kek_spi, GDOI_KEK_SPI_LEN, spi_seed);
+	k->kek_alg = KEK_ALG_AES;
+	k->kek_keybits = (uint16_t)keybits;
+	testkey_pattern(k->kek_key, keybits / 8, key_seed);
+	k->kek_life_s = 86400;
+	k->kek_expiry_ms = expiry_ms;
+	k->kek_sig_hash = sig_hash;
+	k->kek_sig_alg = SIG_ALG_RSA;
+	k->kek_sig_keybits = 2048;
+	k->kek_pub = malloc(spki_len);
+	ck_assert_ptr_nonnull(k->kek_pub);
+	memcpy(k->kek_pub, spki, spki_len);
+	k->kek_publen = spki_len;
+	k->kek_af = 4;
+	k->kek_port = GDOI_UDP_PORT;
 }
