@@ -76,6 +76,7 @@
 #define RETX_IVL_DEF 10
 #define RETX_NUM_MAX 10
 #define RETX_NUM_DEF 2
+#define RK_TTL_DEF 16      /* multicast rekey TTL */
 #define SID_BITS_MIN 1
 #define SID_BITS_MAX 24
 #define SID_BITS_DEF 8
@@ -1056,6 +1057,13 @@ static const struct kw kw_sig_hash[] = {
 static const struct kw kw_rsa_bits[] = {
 	{ "2048", 2048 }, { "3072", 3072 }, { "4096", 4096 }, { NULL, 0 } };
 static const struct kw kw_rekey_alg[] = { { "aes", 1 }, { NULL, 0 } };
+/* before-expiry: IOS 15.2(1)T and later; at-expiry: the old behaviour */
+static const struct kw kw_kek_rekey[] = {
+	{ "before-expiry", 0 }, { "at-expiry", 1 }, { NULL, 0 } };
+/* adaptive: ours (DESIGN.md); naive: a new-behaviour GM that does not
+ * adapt to an old KS (two registrations per KEK cycle against it) */
+static const struct kw kw_kek_rereg[] = {
+	{ "adaptive", 0 }, { "naive", 1 }, { NULL, 0 } };
 
 /* Defaults of a rekey block (also when there is none). */
 static void
@@ -1068,14 +1076,15 @@ rekey_defaults(struct gdoi_conf_rekey *rk)
 	rk->rk_keybits = RK_KEYBITS_DEF;
 	rk->rk_sig_hash = SIG_HASH_SHA256;
 	rk->rk_key_bits = RK_RSA_BITS_DEF;
+	rk->rk_ttl = RK_TTL_DEF;
 }
 
 static int
 ld_rekey(struct ld *l, const xmlNode *n, struct gdoi_conf_group *g)
 {
 	struct gdoi_conf_rekey *rk = &g->g_rekey;
-	unsigned long life, ivl, num;
-	unsigned alg, bits, hash, rsa;
+	unsigned long life, ivl, num, ttl;
+	unsigned alg, bits, hash, rsa, legacy;
 	char buf[64];
 
 	if (rk->rk_key_path != NULL)
@@ -1089,9 +1098,15 @@ ld_rekey(struct ld *l, const xmlNode *n, struct gdoi_conf_group *g)
 	    attr_kw(l, n, "key-length", kw_aes_bits, 0, RK_KEYBITS_DEF, &bits) != 0 ||
 	    attr_kw(l, n, "authentication-key-bits", kw_rsa_bits, 0, RK_RSA_BITS_DEF, &rsa) != 0 ||
 	    attr_kw(l, n, "signature-hash", kw_sig_hash, 0, SIG_HASH_SHA256, &hash) != 0 ||
-	    attr_bool(l, n, "acknowledgement", 0, &rk->rk_ack) != 0)
+	    attr_bool(l, n, "acknowledgement", 0, &rk->rk_ack) != 0 ||
+	    attr_uint(l, n, "ttl", 1, 255, 0, RK_TTL_DEF, &ttl) != 0 ||
+	    attr_kw(l, n, "kek-rekey", kw_kek_rekey, 0, 0, &legacy) != 0)
 		return -1;
 	(void)alg;	/* aes is the only one */
+	rk->rk_ttl = (uint8_t)ttl;
+	rk->rk_legacy = (uint8_t)legacy;
+	if (rk->rk_af == 0 && xmlHasNsProp(n, (const xmlChar *)"ttl", NULL) != NULL)
+		return ld_fail(l, n, "ttl is for multicast rekeys (give the address)");
 	if (rk->rk_af != 0) {
 		if (!is_multicast(rk->rk_af, rk->rk_addr))
 			return ld_fail(l, n, "address %s is not a multicast group (for unicast "
@@ -1251,6 +1266,7 @@ ld_group(struct ld *l, const xmlNode *n)
 	size_t i, nloc, nsrv;
 	char buf[64];
 	uint8_t req;
+	unsigned naive;
 
 	rekey_defaults(&g->g_rekey);
 	g->g_sid_bits = SID_BITS_DEF;
@@ -1258,10 +1274,12 @@ ld_group(struct ld *l, const xmlNode *n)
 	c->c_ngroup++;	/* from here on, freed with the config */
 	if (attr_name(l, n, "name", g->g_name) != 0 ||
 	    attr_uint(l, n, "identity", 0, UINT32_MAX, 1, 0, &id) != 0 ||
-	    attr_bool(l, n, "sender-id-request", 1, &req) != 0)
+	    attr_bool(l, n, "sender-id-request", 1, &req) != 0 ||
+	    attr_kw(l, n, "kek-reregistration", kw_kek_rereg, 0, 0, &naive) != 0)
 		return -1;
 	g->g_identity = (uint32_t)id;
 	g->g_gm_sid_request = req;
+	g->g_gm_naive = (uint8_t)naive;
 	for (i = 0; i + 1 < c->c_ngroup; i++) {
 		if (strcmp(c->c_group[i].g_name, g->g_name) == 0)
 			return ld_fail(l, n, "group %s already defined at line %u", g->g_name,
@@ -1283,6 +1301,9 @@ ld_group(struct ld *l, const xmlNode *n)
 		return ld_fail(l, n, "group %s has more than one server-local", g->g_name);
 	if (nloc != 0 && xmlHasNsProp(n, (const xmlChar *)"sender-id-request", NULL) != NULL)
 		return ld_fail(l, n, "group %s: sender-id-request is for group members (server)",
+		    g->g_name);
+	if (nloc != 0 && xmlHasNsProp(n, (const xmlChar *)"kek-reregistration", NULL) != NULL)
+		return ld_fail(l, n, "group %s: kek-reregistration is for group members (server)",
 		    g->g_name);
 	if (nsrv > 0 && (g->g_server = calloc(nsrv, sizeof(*g->g_server))) == NULL)
 		return ld_nomem(l, n);
@@ -1447,12 +1468,12 @@ static const struct {
 	{ "deny", "protocol source destination source-port destination-port", "" },
 	{ "transform-set", "name esp key-length hmac", "" },
 	{ "ipsec-profile", "name transform-set lifetime", "" },
-	{ "group", "name identity sender-id-request", "server-local server" },
+	{ "group", "name identity sender-id-request kek-reregistration", "server-local server" },
 	{ "server", "address", "" },
 	{ "server-local", "address sender-id-bits", "rekey sa-ipsec authorization" },
 	{ "rekey", "address lifetime retransmit-interval retransmit-number algorithm "
 	  "key-length authentication-key authentication-key-bits signature-hash "
-	  "acknowledgement", "" },
+	  "acknowledgement ttl kek-rekey", "" },
 	{ "sa-ipsec", "number profile match-address", "" },
 	{ "authorization", "", "address fqdn user-fqdn dn key-id" },
 	{ "address", "prefix", "" },

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -361,6 +363,74 @@ gdoi_udp_local_for(const struct gdoi_p1_peer *peer, uint8_t *addr)
 	from_sockaddr(&me, &p);
 	memcpy(addr, p.pa_addr, p.pa_alen);
 	return 0;
+}
+
+/* The index of the interface holding IPv6 address a, or 0. */
+static unsigned
+ifindex_of6(const uint8_t *a)
+{
+	struct ifaddrs *ifa, *i;
+	unsigned idx = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return 0;
+	for (i = ifa; i != NULL && idx == 0; i = i->ifa_next)
+		if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET6 &&
+		    memcmp(&((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr, a, 16) == 0)
+			idx = if_nametoindex(i->ifa_name);
+	freeifaddrs(ifa);
+	return idx;
+}
+
+int
+gdoi_udp_mcast_out(int fd, uint8_t af, const uint8_t *local, unsigned ttl)
+{
+	int t = (int)(ttl != 0 ? ttl : 1), off = 0;
+
+	if (af == 6) {
+		unsigned idx = ifindex_of6(local);
+
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &t, sizeof(t)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) < 0)
+			return -errno;
+	} else {
+		struct ip_mreqn mr;
+		unsigned char t8 = (unsigned char)t, off8 = 0;
+
+		memset(&mr, 0, sizeof(mr));
+		memcpy(&mr.imr_address, local, 4);
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &t8, sizeof(t8)) < 0 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off8, sizeof(off8)) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+int
+gdoi_udp_mcast_join(int fd, uint8_t af, const uint8_t *group, const uint8_t *local, int join)
+{
+	int rc;
+
+	if (af == 6) {
+		struct ipv6_mreq mr;
+
+		memset(&mr, 0, sizeof(mr));
+		memcpy(&mr.ipv6mr_multiaddr, group, 16);
+		mr.ipv6mr_interface = ifindex_of6(local);
+		rc = setsockopt(fd, IPPROTO_IPV6, join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP,
+		    &mr, sizeof(mr));
+	} else {
+		struct ip_mreqn mr;
+
+		memset(&mr, 0, sizeof(mr));
+		memcpy(&mr.imr_multiaddr, group, 4);
+		memcpy(&mr.imr_address, local, 4);
+		rc = setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
+		    &mr, sizeof(mr));
+	}
+	return rc < 0 ? -errno : 0;
 }
 
 const char *

@@ -92,6 +92,8 @@ struct gdoi_conf_rekey {
 	char *rk_key_path;          /**< rekey authentication key: RSA PEM path (created if absent) */
 	uint16_t rk_key_bits;       /**< modulus for a generated key, default 2048 */
 	uint8_t rk_ack;             /**< rekey acknowledgement requested (RFC 8263), unicast only */
+	uint8_t rk_ttl;             /**< multicast rekey TTL, default 16 */
+	uint8_t rk_legacy;          /**< kek-rekey at-expiry: old-IOS KEK rekey timing */
 };
 
 /** crypto gdoi group NAME. */
@@ -115,6 +117,7 @@ struct gdoi_conf_group {
 	} *g_server;                /**< owned, in preference order */
 	size_t g_nserver;
 	uint8_t g_gm_sid_request;   /**< GM: ask for sender IDs (default 1) */
+	uint8_t g_gm_naive;         /**< GM: kek-reregistration naive (lab comparison) */
 	unsigned g_line;
 };
 

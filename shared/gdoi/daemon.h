@@ -81,6 +81,18 @@ ssize_t gdoi_udp_recv(int fd, uint8_t *buf, size_t cap, struct gdoi_p1_peer *fro
 int gdoi_udp_send(int fd, const struct gdoi_p1_peer *to, const uint8_t *buf, size_t len);
 /** The local address the kernel would use to reach peer (4 or 16 octets). */
 int gdoi_udp_local_for(const struct gdoi_p1_peer *peer, uint8_t *addr);
+/**
+ * Multicast sending on fd: out of the interface holding local (af 4 or 6),
+ * with TTL / hop limit ttl, no loopback to our own sockets.  Set before
+ * each multicast send (the socket is shared with unicast traffic).
+ * 0 or -errno.
+ */
+int gdoi_udp_mcast_out(int fd, uint8_t af, const uint8_t *local, unsigned ttl);
+/**
+ * Join (join = 1) or leave (0) multicast group on fd, on the interface
+ * holding local.  0 or -errno (EADDRINUSE for a join already made).
+ */
+int gdoi_udp_mcast_join(int fd, uint8_t af, const uint8_t *group, const uint8_t *local, int join);
 /** "10.0.0.1" (no port). */
 const char *gdoi_peer_str(const struct gdoi_p1_peer *p, char *buf, size_t cap);
 

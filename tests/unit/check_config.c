@@ -227,6 +227,7 @@ check_gm_example(const char *file, const char *sock, const char *pid)
 	ck_assert_uint_eq(g->g_server[0].sv_af, 4);
 	ck_addr4(g->g_server[0].sv_addr, "10.99.0.1");
 	ck_assert_uint_eq(g->g_gm_sid_request, 1);
+	ck_assert_uint_eq(g->g_gm_naive, 0);
 	ck_assert_str_eq(c->c_ctl_socket, sock);
 	ck_assert_str_eq(c->c_pid_file, pid);
 	ck_assert_ptr_null(c->c_state_dir);
@@ -301,7 +302,18 @@ START_TEST(defaults)
 	ck_assert_uint_eq(g->g_rekey.rk_sig_hash, SIG_HASH_SHA256);
 	ck_assert_uint_eq(g->g_rekey.rk_key_bits, 2048);
 	ck_assert_uint_eq(g->g_rekey.rk_ack, 0);
+	ck_assert_uint_eq(g->g_rekey.rk_ttl, 16);
+	ck_assert_uint_eq(g->g_rekey.rk_legacy, 0);
 	ck_assert_str_eq(g->g_rekey.rk_key_path, "/k.pem");
+	gdoi_conf_free(c);
+
+	/* multicast TTL and the old KEK rekey timing */
+	c = load_ok(HDR KS(SA1 "<rekey address=\"239.1.1.1\" ttl=\"3\" kek-rekey=\"at-expiry\""
+	    " authentication-key=\"/k.pem\"/>"));
+	g = &c->c_group[0];
+	ck_assert_uint_eq(g->g_rekey.rk_multicast, 1);
+	ck_assert_uint_eq(g->g_rekey.rk_ttl, 3);
+	ck_assert_uint_eq(g->g_rekey.rk_legacy, 1);
 	gdoi_conf_free(c);
 
 	/* no rekey element: no rekey SA (no key path), defaults still set */
@@ -318,7 +330,8 @@ static const char full_xml[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	"<!-- elements in any order -->\n"
 	"<gdoi>\n"
-	"  <group name=\"GM-side\" identity=\"77\" sender-id-request=\"false\">\n"
+	"  <group name=\"GM-side\" identity=\"77\" sender-id-request=\"false\"\n"
+	"         kek-reregistration=\"naive\">\n"
 	"    <server address=\"192.0.2.2\"/>\n"
 	"    <server address=\"2001:db8::2\"/>\n"
 	"    <server address=\"192.0.2.1\"/>\n"
@@ -451,6 +464,7 @@ START_TEST(vocabulary)
 	ck_assert_ptr_nonnull(g);
 	ck_assert_uint_eq(g->g_server_local, 0);
 	ck_assert_uint_eq(g->g_gm_sid_request, 0);
+	ck_assert_uint_eq(g->g_gm_naive, 1);
 	ck_assert_uint_eq(g->g_nserver, 3);
 	ck_addr4(g->g_server[0].sv_addr, "192.0.2.2");
 	ck_assert_uint_eq(g->g_server[1].sv_af, 6);
@@ -674,7 +688,20 @@ static const struct bad {
 	{ "number too large", HDR KS("<sa-ipsec number=\"99999999999\" profile=\"p\""
 	  " match-address=\"acl\"/>"), 6,
 	  "does not match the schema: Type unsignedInt doesn't allow value '99999999999'" },
+	{ "ttl out of range",
+	  HDR KS(SA1 "<rekey address=\"239.1.1.1\" ttl=\"0\" authentication-key=\"/k\"/>"), 6,
+	  "rekey: ttl 0 out of range 1..255" },
+	{ "kek-rekey keyword",
+	  HDR KS(SA1 "<rekey kek-rekey=\"never\" authentication-key=\"/k\"/>"), 6,
+	  "does not match the schema" },
 	/* combinations */
+	{ "ttl without a multicast address",
+	  HDR KS(SA1 "<rekey ttl=\"4\" authentication-key=\"/k\"/>"), 6,
+	  "rekey: ttl is for multicast rekeys (give the address)" },
+	{ "kek-reregistration on a key server",
+	  HDR "<group name=\"G\" identity=\"1\" kek-reregistration=\"naive\"><server-local>"
+	  SA1 "</server-local></group>\n</gdoi>\n", 6,
+	  "group G: kek-reregistration is for group members (server)" },
 	{ "acknowledgement with multicast",
 	  HDR KS(SA1 "<rekey address=\"239.1.1.1\" acknowledgement=\"true\""
 	  " authentication-key=\"/k\"/>"), 6,
