@@ -46,7 +46,7 @@ ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 # Debian packages for the build and every test stage.
 DEB_PACKAGES := autoconf automake libtool pkg-config make gcc clang \
 	libclang-rt-14-dev libssl-dev libxml2-dev libev-dev check libpcap-dev \
-	tshark tcpdump iproute2 iputils-ping socat python3 libmnl-dev \
+	tshark tcpdump iproute2 iputils-ping socat python3 libmnl-dev nftables \
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins \
 	libcharon-extra-plugins
 
@@ -150,11 +150,15 @@ deps:
 # both GMs are registered.  Re-runnable: it runs demo-stop first.
 # make demo-stop: SIGTERM to the daemons of the pid files, namespaces
 # down; does nothing when nothing runs.
-# make demo TIMESCALE=100: every daemon runs protocol time 100 times faster
-# (-T, lab only), so rekeys arrive every ~35 s (TEK lifetime 3600 s).
+# make demo TIMESCALE=1000: every daemon runs protocol time 1000 times
+# faster (-T, lab only), so a TEK rekey arrives every ~3.5 s (TEK lifetime
+# 3600 s, rekeyed 100 s before expiry) and a KEK rekey every ~86 s; the
+# demo then watches GM1 take DEMO_REKEYS rekeys (Rekeys received growing,
+# Last rekey seq num advancing) before it returns.
 TIMESCALE :=
 DEMO_NODES := ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12
 DEMO_WAIT := 30
+DEMO_REKEYS := 3
 
 demo: deps all
 	$(MAKE) --no-print-directory demo-stop
@@ -197,12 +201,32 @@ demo: deps all
 	echo "==== gdoictl -s /run/gdoi/ks.sock show crypto gdoi"
 	$$ctl -s /run/gdoi/ks.sock show crypto gdoi
 	echo
+	if [ -n "$(TIMESCALE)" ]; then
+		kv() { $$ctl -s /run/gdoi/gm1.sock -f keyvalue show crypto gdoi 2>/dev/null |
+			sed -n "s/^group.G1.$$1=//p"; }
+		first=$$(kv rekeys_received); last=$$first
+		echo "gdoi: demo: watching GM1 for $(DEMO_REKEYS) rekeys (time scale $(TIMESCALE))"
+		end=$$(($$(date +%s) + 36000 / $(TIMESCALE) * $(DEMO_REKEYS) / 10 + 20))
+		while [ $$((last - first)) -lt $(DEMO_REKEYS) ] && [ $$(date +%s) -lt $$end ]; do
+			sleep 0.2
+			n=$$(kv rekeys_received)
+			[ "$$n" != "$$last" ] || continue
+			last=$$n
+			echo "  gm1: Rekeys received $$n, Last rekey seq num $$(kv last_rekey_seq)," \
+				"TEK spi $$(kv tek.0.spi)"
+		done
+		if [ $$((last - first)) -lt $(DEMO_REKEYS) ]; then
+			echo "gdoi: demo: only $$((last - first)) rekeys arrived (see /run/gdoi/*.log)" >&2
+			exit 1
+		fi
+		echo
+	fi
 	echo "gdoi: demo: running: gdoi-ks in namespace gdoi-ks (10.99.0.1), gdoi-gm in"
 	echo "  gdoi-gm1 (10.99.0.11) and gdoi-gm2 (10.99.0.12); control sockets in /run/gdoi."
 	echo "  More: build/cli/gdoictl -s /run/gdoi/gm2.sock -f json show crypto gdoi"
 	echo "        ip netns exec gdoi-core tshark -i br0 -d udp.port==848,isakmp"
 	echo "        tail /run/gdoi/ks.log /run/gdoi/gm1.log  (the daemons' logs)"
-	echo "  With 'make demo TIMESCALE=100' rekeys arrive every ~35 s: watch"
+	echo "  With 'make demo TIMESCALE=1000' a rekey arrives every ~3.5 s: watch"
 	echo "  'Rekeys received' and 'Last rekey seq num' grow in gdoictl's output."
 	echo "  Stop it with: make demo-stop"
 

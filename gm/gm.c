@@ -69,6 +69,17 @@ gm_drop_exchange(struct gm_group *g)
 	g->g_p1 = NULL;
 }
 
+/* A group's state goes (a group dropped by a reload, or at exit). */
+static void
+gm_group_clear(struct gm *m, struct gm_group *g)
+{
+	gm_drop_exchange(g);
+	gm_mcast_leave(m, g);
+	gdoi_gpolicy_clear(&g->g_pol);
+	gm_prev_kek_clear(g);
+	OPENSSL_cleanse(g->g_prev, sizeof(g->g_prev));
+}
+
 /* Start a registration with server g_srv of the list. */
 static void
 gm_register(struct gm *m, struct gm_group *g)
@@ -146,33 +157,109 @@ gm_fail(struct gm *m, struct gm_group *g, uint16_t notify, const char *stage)
 }
 
 /*
- * When to register again (the rules are sched.c's): for each TEK that no
- * rekey replaces, a random moment 60..90 s before it expires (at its
- * expiry when the member got it later than that); the KEK's expiry, when
- * gm_wake deletes it and draws the registration in [expiry, expiry + 80 s].
+ * When to register again: sched.c's rules (gdoi_sched_gm_next) over the
+ * keys held.  For the TEKs no rekey replaces, a random moment 60..90 s
+ * before the first of them expires (at its expiry when the member got it
+ * later than that).  The KEK is deleted when it expires (after a grace of
+ * the KS's retransmit span when the KS is known to rekey it only at
+ * expiry), and the registration follows in [expiry, expiry + 80 s].
+ * With kek-reregistration="naive" the member also registers when the KEK
+ * has GDOI_SCHED_LEGACY_EVIDENCE_S left and no rekey replaced it, as a
+ * new-behaviour member that does not adapt to an old KS would.
  */
+#define GM_KS_RETX_COUNT 2   /* the KS's retransmits, IOS defaults, for the grace */
+#define GM_KS_RETX_IVL_S 10
+
+static struct gdoi_sched_gm_in
+gm_sched_in(const struct gm_group *g, uint64_t now)
+{
+	struct gdoi_sched_gm_in in;
+	size_t i;
+
+	memset(&in, 0, sizeof(in));
+	in.now_ms = now;
+	in.tek_expiry_ms = GDOI_SCHED_NEVER;
+	for (i = 0; i < g->g_pol.gp_ntek; i++)
+		if (g->g_pol.gp_tek[i].tek_expiry_ms < in.tek_expiry_ms)
+			in.tek_expiry_ms = g->g_pol.gp_tek[i].tek_expiry_ms;
+	if (g->g_pol.gp_has_kek)
+		in.kek_expiry_ms = g->g_pol.gp_kek.kek_expiry_ms;
+	else if (g->g_kek_deleted)
+		in.kek_expiry_ms = g->g_deleted_kek_expiry;
+	else
+		in.kek_expiry_ms = GDOI_SCHED_NEVER;
+	in.kek_grace_ms = g->g_conf->g_gm_naive ? 0 :
+	    gdoi_sched_legacy_grace_ms(&g->g_legacy, GM_KS_RETX_COUNT, GM_KS_RETX_IVL_S);
+	in.rnd_tek = g->g_rnd_tek;
+	in.rnd_kek = g->g_rnd_kek;
+	return in;
+}
+
+/* kek-reregistration naive: the pre-expiry registration, or NEVER. */
+static uint64_t
+gm_probe_at(const struct gm_group *g)
+{
+	const struct gdoi_kek *k = &g->g_pol.gp_kek;
+	uint64_t lead = (uint64_t)GDOI_SCHED_LEGACY_EVIDENCE_S * 1000;
+
+	if (!g->g_conf->g_gm_naive || !g->g_pol.gp_has_kek ||
+	    memcmp(g->g_probe_spi, k->kek_spi, GDOI_KEK_SPI_LEN) == 0)
+		return GDOI_SCHED_NEVER;
+	return k->kek_expiry_ms > lead ? k->kek_expiry_ms - lead : 0;
+}
+
+/* The next wake (display 0: gdoi_sched_gm_next) or the "Re-registers in"
+ * moment (display 1: gdoi_sched_gm_rereg_at), with the naive probe. */
+static uint64_t
+gm_rereg_pick(struct gm *m, const struct gm_group *g, int display)
+{
+	struct gdoi_sched_gm_in in = gm_sched_in(g, gm_now(m));
+	struct gdoi_sched_wake w = display ? gdoi_sched_gm_rereg_at(&in) : gdoi_sched_gm_next(&in);
+	uint64_t probe = gm_probe_at(g);
+
+	if (probe < in.now_ms)
+		probe = in.now_ms;
+	return probe < w.at_ms ? probe : w.at_ms;
+}
+
 static uint64_t
 gm_rereg_time(struct gm *m, const struct gm_group *g)
 {
-	uint64_t now = gm_now(m), best = GDOI_SCHED_NEVER, t;
-	size_t i;
+	return gm_rereg_pick(m, g, 0);
+}
 
-	for (i = 0; i < g->g_pol.gp_ntek; i++) {
-		t = gdoi_sched_gm_rereg_tek(g->g_pol.gp_tek[i].tek_expiry_ms, now, rnd(0));
-		if (t < best)
-			best = t;
-	}
-	if (g->g_pol.gp_has_kek && g->g_pol.gp_kek.kek_expiry_ms < best)
-		best = g->g_pol.gp_kek.kek_expiry_ms;
-	return best;
+uint64_t
+gm_rereg_display(struct gm *m, const struct gm_group *g)
+{
+	return gm_rereg_pick(m, g, 1);
+}
+
+/* New draws for the re-registration moments of the keys now held. */
+static void
+gm_redraw(struct gm_group *g)
+{
+	g->g_rnd_tek = rnd(0);
+	g->g_rnd_kek = rnd(0);
 }
 
 static void
 gm_installed(struct gm *m, struct gm_group *g)
 {
 	const struct gdoi_gpolicy *p = gdoi_pull_policy(g->g_pull);
+	uint8_t prev_spi[GDOI_KEK_SPI_LEN];
+	int had_kek = 0;
+	uint64_t now = gm_now(m);
 	char ks[64], me[64];
 
+	/* the KEK held (or deleted at expiry) before: an old-behaviour KS
+	 * returns it again with little life left (sched.c) */
+	if (g->g_has_pol && g->g_pol.gp_has_kek) {
+		memcpy(prev_spi, g->g_pol.gp_kek.kek_spi, sizeof(prev_spi));
+		had_kek = 1;
+	} else if (g->g_kek_deleted) {
+		memcpy(prev_spi, g->g_deleted_kek_spi, sizeof(prev_spi));
+		had_kek = 1;
+	}
 	gdoi_gpolicy_clear(&g->g_pol);
 	if (p == NULL || gdoi_gpolicy_copy(&g->g_pol, p) < 0) {
 		g->g_has_pol = 0;
@@ -180,6 +267,15 @@ gm_installed(struct gm *m, struct gm_group *g)
 		return;
 	}
 	g->g_has_pol = 1;
+	g->g_kek_deleted = 0;
+	if (g->g_pol.gp_has_kek && !g->g_conf->g_gm_naive &&
+	    gdoi_sched_gm_note_registration(&g->g_legacy, g->g_pol.gp_kek.kek_spi,
+	    had_kek ? prev_spi : NULL, g->g_pol.gp_kek.kek_expiry_ms > now ?
+	    g->g_pol.gp_kek.kek_expiry_ms - now : 0) == 1)
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_KS_LEGACY_KEK_REKEY",
+		    "Group %s: the KS returned the KEK we hold with little life left: it rekeys "
+		    "the KEK only at expiry; the expiring KEK is kept for receiving its rekey",
+		    g->g_name);
 	g->g_reg_ks = g->g_ks;
 	g->g_reg_time = time(NULL);
 	g->g_succeeded++;
@@ -199,6 +295,8 @@ gm_installed(struct gm *m, struct gm_group *g)
 	g->g_pull = NULL;
 	g->g_state = GM_REGISTERED;
 	g->g_rekeys_since_reg = 0;
+	gm_mcast_update(m, g);
+	gm_redraw(g);
 	g->g_wake_ms = gm_rereg_time(m, g);
 }
 
@@ -206,6 +304,7 @@ gm_installed(struct gm *m, struct gm_group *g)
 void
 gm_schedule(struct gm *m, struct gm_group *g)
 {
+	gm_redraw(g);
 	if (g->g_state == GM_REGISTERED)
 		g->g_wake_ms = gm_rereg_time(m, g);
 }
@@ -382,18 +481,35 @@ gm_rearm(struct gm *m)
 static void
 gm_wake(struct gm *m, struct gm_group *g, uint64_t now)
 {
+	struct gdoi_sched_gm_in in;
+	struct gdoi_sched_wake w;
+	uint64_t probe;
+
 	if (g->g_state == GM_BACKOFF) {
 		gm_register(m, g);
 		return;
 	}
 	/* GM_REGISTERED: a key is about to run out and no rekey replaced it */
-	if (g->g_pol.gp_has_kek && g->g_pol.gp_kek.kek_expiry_ms <= now) {
+	in = gm_sched_in(g, now);
+	w = gdoi_sched_gm_next(&in);
+	probe = gm_probe_at(g);
+	if (probe <= now && probe <= w.at_ms) {
+		/* naive: expected the KEK rekey by now; ask the KS for it */
+		memcpy(g->g_probe_spi, g->g_pol.gp_kek.kek_spi, GDOI_KEK_SPI_LEN);
+		g->g_regs_kek_probe++;
+	} else if (w.at_ms > now || w.why == GDOI_SCHED_IDLE) {
+		g->g_wake_ms = gm_rereg_time(m, g); /* woken early (a rekey moved it) */
+		return;
+	} else if (w.why == GDOI_SCHED_DELETE_KEK) {
+		memcpy(g->g_deleted_kek_spi, g->g_pol.gp_kek.kek_spi, GDOI_KEK_SPI_LEN);
+		g->g_deleted_kek_expiry = g->g_pol.gp_kek.kek_expiry_ms;
+		g->g_kek_deleted = 1;
 		OPENSSL_cleanse(g->g_pol.gp_kek.kek_key, sizeof(g->g_pol.gp_kek.kek_key));
 		g->g_pol.gp_has_kek = 0;
+		gm_prev_kek_clear(g);
 		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_DELETE_EXPIRED_KEK",
 		    "KEK expired for group %s and was deleted", g->g_name);
-		g->g_wake_ms = gdoi_sched_gm_kek_expired_rereg(g->g_pol.gp_kek.kek_expiry_ms,
-		    rnd(0));
+		g->g_wake_ms = gm_rereg_time(m, g);
 		return;
 	}
 	gdoi_log("GDOI", GDOI_LOG_WARNING, "GM_RE_REGISTER",
@@ -480,12 +596,8 @@ gm_apply_groups(struct gm *m, struct gdoi_conf *c)
 		if (g->g_srv >= g->g_conf->g_nserver)
 			g->g_srv = 0;
 	}
-	for (j = 0; j < m->m_ngroups; j++) {
-		gm_drop_exchange(&m->m_groups[j]);
-		gdoi_gpolicy_clear(&m->m_groups[j].g_pol);
-		gm_prev_kek_clear(&m->m_groups[j]);
-		OPENSSL_cleanse(m->m_groups[j].g_prev, sizeof(m->m_groups[j].g_prev));
-	}
+	for (j = 0; j < m->m_ngroups; j++)
+		gm_group_clear(m, &m->m_groups[j]);
 	free(m->m_groups);
 	m->m_groups = ng;
 	m->m_ngroups = c->c_ngroup;
@@ -617,12 +729,8 @@ gm_free(struct gm *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->m_ngroups; i++) {
-		gm_drop_exchange(&m->m_groups[i]);
-		gdoi_gpolicy_clear(&m->m_groups[i].g_pol);
-		gm_prev_kek_clear(&m->m_groups[i]);
-		OPENSSL_cleanse(m->m_groups[i].g_prev, sizeof(m->m_groups[i].g_prev));
-	}
+	for (i = 0; i < m->m_ngroups; i++)
+		gm_group_clear(m, &m->m_groups[i]);
 	free(m->m_groups);
 	gdoi_rt_free(&m->m_rt);
 	gdoi_p1_ctx_free_certs(&m->m_p1);

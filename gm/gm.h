@@ -15,6 +15,7 @@
 #include "gdoi/keylog.h"
 #include "gdoi/log.h"
 #include "gdoi/pull.h"
+#include "gdoi/sched.h"
 #include "gdoi/tree.h"
 
 /* gm.c */
@@ -57,6 +58,26 @@ struct gm_group {
 	uint8_t g_has_prev_kek;
 	struct gdoi_kek g_prev_kek;
 	unsigned g_rekeys, g_rekeys_since_reg, g_unicast_rekeys, g_rekey_repeats;
+	unsigned g_mcast_rekeys, g_acks_sent;
+	/* re-registration timers (sched.c): draws kept until the keys change,
+	 * so "Re-registers in" does not jump */
+	uint32_t g_rnd_tek, g_rnd_kek;
+	/* the KEK deleted at expiry (no rekey came), until a registration */
+	uint8_t g_kek_deleted;
+	uint64_t g_deleted_kek_expiry;
+	uint8_t g_deleted_kek_spi[GDOI_KEK_SPI_LEN];
+	/* old-behaviour KS handling (DESIGN.md) */
+	struct gdoi_sched_legacy g_legacy;
+	unsigned g_legacy_grace_used;     /* KEK rekeys taken in the grace */
+	/* kek-reregistration naive: the KEK for which the probe was made */
+	uint8_t g_probe_spi[GDOI_KEK_SPI_LEN];
+	unsigned g_regs_kek_probe;        /* registrations by that probe */
+	unsigned g_naive_model;           /* registrations a naive member would have
+					     made for the KEK rekeys taken (sched.c) */
+	/* multicast rekeys: the group joined on our socket */
+	uint8_t g_mcast_af;
+	uint8_t g_mcast_addr[16];
+	int g_mcast_fd;
 	struct gdoi_p1_peer g_last_rekey_from;
 	time_t g_last_rekey_time;
 	unsigned g_rejected[16];     /* per enum gdoi_push_reason */
@@ -83,8 +104,14 @@ void gm_clear(struct gm *m);
 /* gm.c, for gm_rekey.c */
 void gm_schedule(struct gm *m, struct gm_group *g);
 
+/* gm.c, for gm_show.c: the "Re-registers in" moment */
+uint64_t gm_rereg_display(struct gm *m, const struct gm_group *g);
+
 /* gm_rekey.c */
 void gm_prev_kek_clear(struct gm_group *g);
+/* join the multicast group of the KEK held (leave the previous one) */
+void gm_mcast_update(struct gm *m, struct gm_group *g);
+void gm_mcast_leave(struct gm *m, struct gm_group *g);
 void gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg,
     size_t len);
 

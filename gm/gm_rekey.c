@@ -9,15 +9,101 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
+#include "gdoi/ack.h"
 #include "gdoi/push.h"
+#include "gdoi/sched.h"
 #include "gdoi/wire.h"
 #include "gm.h"
+
+/* ------------------------------------------------------------------ */
+/* Multicast rekeys: the group address of the KEK held, joined on our  */
+/* socket of its family                                                 */
+
+void
+gm_mcast_leave(struct gm *m, struct gm_group *g)
+{
+	(void)m;
+	if (g->g_mcast_af == 0)
+		return;
+	(void)gdoi_udp_mcast_join(g->g_mcast_fd, g->g_mcast_af, g->g_mcast_addr, g->g_local, 0);
+	g->g_mcast_af = 0;
+}
+
+void
+gm_mcast_update(struct gm *m, struct gm_group *g)
+{
+	const struct gdoi_kek *k = &g->g_pol.gp_kek;
+	size_t alen = k->kek_af == 6 ? 16 : 4;
+	char a[64];
+	int fd, rc;
+
+	if (!g->g_has_pol || !g->g_pol.gp_has_kek || !k->kek_multicast) {
+		gm_mcast_leave(m, g);
+		return;
+	}
+	if (g->g_mcast_af == k->kek_af && memcmp(g->g_mcast_addr, k->kek_dst, alen) == 0)
+		return;
+	gm_mcast_leave(m, g);
+	fd = gdoi_rt_udp_fd(&m->m_rt, k->kek_af);
+	gdoi_addr_str(k->kek_dst, k->kek_af, a, sizeof(a));
+	rc = fd < 0 ? -EAFNOSUPPORT : gdoi_udp_mcast_join(fd, k->kek_af, k->kek_dst, g->g_local, 1);
+	if (rc < 0 && rc != -EADDRINUSE) {
+		gdoi_log("GDOI", GDOI_LOG_WARNING, "GM_MCAST_JOIN_FAILED",
+		    "Group %s: cannot join the rekey group %s: %s; rekeys will not arrive, the "
+		    "member re-registers before its keys expire", g->g_name, a, strerror(-rc));
+		return;
+	}
+	g->g_mcast_af = k->kek_af;
+	memcpy(g->g_mcast_addr, k->kek_dst, sizeof(g->g_mcast_addr));
+	g->g_mcast_fd = fd;
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_REKEY_TRANS_2_MULTI",
+	    "Group %s transitioned to multicast rekey (group %s)", g->g_name, a);
+}
+
+/* ------------------------------------------------------------------ */
+/* RFC 8263 acknowledgement                                             */
+
+/* Build the ACK of seq under kek (the KEK that protected the PUSH). */
+static size_t
+ack_build(const struct gm_group *g, const struct gdoi_kek *kek, uint16_t type, uint32_t seq,
+    uint8_t *out, size_t cap)
+{
+	struct gdoi_ack_in in;
+	size_t len = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.ai_kek = kek;
+	in.ai_type = type;
+	in.ai_seq = seq;
+	in.ai_id_type = g->g_local_af == 6 ? ID_IPV6_ADDR : ID_IPV4_ADDR;
+	in.ai_id = g->g_local;
+	in.ai_idlen = g->g_local_af == 6 ? 16 : 4;
+	return gdoi_ack_build(&in, out, cap, &len) < 0 ? 0 : len;
+}
+
+static void
+ack_send(struct gm *m, struct gm_group *g, const struct gdoi_p1_peer *to, const uint8_t *msg,
+    size_t len)
+{
+	int fd = gdoi_rt_udp_fd(&m->m_rt, to->pa_alen == 16 ? 6 : 4);
+	char a[64];
+
+	if (len == 0 || fd < 0 || gdoi_udp_send(fd, to, msg, len) < 0) {
+		gdoi_log_rl(&m->m_rl_bad, gm_now(m), "GDOI", GDOI_LOG_WARNING, "SEND_FAILED",
+		    "Group %s: rekey acknowledgement to %s not sent", g->g_name,
+		    gdoi_peer_str(to, a, sizeof(a)));
+		return;
+	}
+	m->m_tx++;
+	g->g_acks_sent++;
+}
 
 /* The group and KEK a PUSH is for, by the KEK SPI in its cookies. */
 static struct gm_group *
@@ -42,6 +128,70 @@ group_for_spi(struct gm *m, const uint8_t *spi, uint64_t now, const struct gdoi_
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A PUSH under the KEK we deleted at its expiry, shortly after: the KS
+ * rekeys the KEK only when it expires (old behaviour).  It cannot be read
+ * any more (the key is gone; the registration that follows brings the new
+ * KEK), but from now on the expiring KEK is kept for the KS's retransmit
+ * span, so that the next KEK rekey is taken without a registration.
+ */
+static int
+late_for_deleted_kek(struct gm *m, const uint8_t *spi, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < m->m_ngroups; i++) {
+		struct gm_group *g = &m->m_groups[i];
+
+		if (!g->g_kek_deleted || memcmp(g->g_deleted_kek_spi, spi, GDOI_KEK_SPI_LEN) != 0 ||
+		    now > g->g_deleted_kek_expiry + (uint64_t)(GDOI_SCHED_GM_KEK_SPREAD_S +
+		    GDOI_SCHED_LEGACY_MARGIN_S) * 1000)
+			continue;
+		if (!g->g_legacy.old_ks && !g->g_conf->g_gm_naive) {
+			g->g_legacy.old_ks = 1;
+			gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_KS_LEGACY_KEK_REKEY",
+			    "Group %s: a KEK rekey arrived after the KEK expired: the KS rekeys the "
+			    "KEK only at expiry; the expiring KEK will be kept for receiving it",
+			    g->g_name);
+		}
+		g->g_rejected[PUSH_WRONG_KEK]++;
+		gdoi_debug("rekey", "group %s: rekey under the deleted KEK dropped", g->g_name);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The KEK cycle that a KEK rekey arriving at now ends, run through
+ * sched.c's model of a member that does not adapt (it registers when the
+ * KEK has GDOI_SCHED_LEGACY_EVIDENCE_S left and no rekey came, deletes
+ * the KEK at expiry and loses a rekey arriving then): the registrations it
+ * would have made, counted for comparison ("show": naive_model).
+ */
+static void
+naive_model(struct gm_group *g, uint64_t kek_expiry_ms, uint64_t now)
+{
+	struct gdoi_sched_cyc_event ev[2];
+	struct gdoi_sched_cycle_in in;
+	struct gdoi_sched_cycle_out out;
+	struct gdoi_sched_legacy st;
+	uint64_t lead = (uint64_t)GDOI_SCHED_LEGACY_EVIDENCE_S * 1000;
+	size_t n = 0;
+
+	memset(&in, 0, sizeof(in));
+	gdoi_sched_legacy_init(&st);
+	if (kek_expiry_ms > lead && kek_expiry_ms - lead <= now)
+		ev[n++] = (struct gdoi_sched_cyc_event){ kek_expiry_ms - lead,
+		    GDOI_SCHED_CYC_PROBE };
+	ev[n++] = (struct gdoi_sched_cyc_event){ now, GDOI_SCHED_CYC_KEK_REKEY };
+	in.kek_expiry_ms = kek_expiry_ms;
+	in.ks_old = n == 2; /* a registration at the probe gets the held KEK back */
+	in.ev = ev;
+	in.n_ev = n;
+	if (gdoi_sched_kek_cycle(&st, &in, &out) == 0)
+		g->g_naive_model += out.naive;
 }
 
 void
@@ -107,7 +257,10 @@ install(struct gm_group *g, struct gdoi_push_rx *rx, uint64_t now, int *new_kek,
 	const struct gdoi_gpolicy *a = &rx->rx_pol, *cur = &g->g_pol;
 	struct gdoi_gpolicy np;
 
-	*new_kek = a->gp_has_kek;
+	/* with acknowledgements the KS announces the KEK in every rekey: the
+	 * one we hold again is not a new one */
+	*new_kek = a->gp_has_kek && (!cur->gp_has_kek ||
+	    memcmp(a->gp_kek.kek_spi, cur->gp_kek.kek_spi, GDOI_KEK_SPI_LEN) != 0);
 	*new_tek = a->gp_ntek > 0;
 	memset(&np, 0, sizeof(np));
 	if (gdoi_gpolicy_copy(&np, a) < 0)
@@ -128,7 +281,7 @@ install(struct gm_group *g, struct gdoi_push_rx *rx, uint64_t now, int *new_kek,
 		memcpy(np.gp_kek.kek_pub, cur->gp_kek.kek_pub, cur->gp_kek.kek_publen);
 		np.gp_has_kek = 1;
 	}
-	if (a->gp_has_kek && cur->gp_has_kek) {
+	if (*new_kek && cur->gp_has_kek) {
 		/* keep the replaced KEK (it owns its kek_pub from now on) */
 		gm_prev_kek_clear(g);
 		g->g_prev_kek = cur->gp_kek;
@@ -149,6 +302,9 @@ void
 gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg, size_t len)
 {
 	static struct gdoi_push_rx rx;
+	static uint8_t ack[GDOI_ACK_MSG_MAX];
+	size_t acklen = 0;
+	uint64_t old_kek_expiry;
 	struct gm_group *g = NULL;
 	const struct gdoi_kek *kek = NULL;
 	uint64_t now = gm_now(m);
@@ -157,6 +313,9 @@ gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg
 	size_t i;
 
 	gdoi_peer_str(peer, from, sizeof(from));
+	if (len >= ISAKMP_HDR_LEN && group_for_spi(m, msg, now, &kek) == NULL &&
+	    late_for_deleted_kek(m, msg, now))
+		return;
 	if (len < ISAKMP_HDR_LEN || (g = group_for_spi(m, msg, now, &kek)) == NULL) {
 		m->m_rx_bad++;
 		gdoi_log_rl(&m->m_rl_bad, now, "GDOI", GDOI_LOG_WARNING, "GM_REKEY_REJECTED",
@@ -180,22 +339,54 @@ gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg
 	}
 	g->g_rekeys++;
 	g->g_rekeys_since_reg++;
-	g->g_unicast_rekeys++;
+	if (kek->kek_multicast)
+		g->g_mcast_rekeys++;
+	else
+		g->g_unicast_rekeys++;
 	g->g_last_rekey_from = *peer;
 	g->g_last_rekey_time = time(NULL);
+	/* RFC 8263: acknowledge, keyed by the KEK that protected it (built
+	 * now: installing a new KEK replaces that one), to where it came from */
+	if (rx.rx_ack != 0)
+		acklen = ack_build(g, kek, rx.rx_ack, rx.rx_seq, ack, sizeof(ack));
 	if (!rx.rx_has_sa || is_repeat(g, &rx.rx_pol)) {
 		/* a retransmission of what we hold: only SEQ moves */
 		g->g_rekey_repeats++;
 		g->g_pol.gp_seq = rx.rx_seq;
 		g->g_pol.gp_has_seq = 1;
 		gdoi_push_rx_clear(&rx);
+		if (rx.rx_ack != 0)
+			ack_send(m, g, peer, ack, acklen);
 		return;
 	}
+	old_kek_expiry = g->g_pol.gp_kek.kek_expiry_ms;
 	if (install(g, &rx, now, &nk, &nt) < 0) {
 		g->g_rejected[PUSH_INTERNAL]++;
 		gdoi_push_rx_clear(&rx);
 		return;
 	}
+	if (nk)
+		naive_model(g, old_kek_expiry, now);
+	if (nk && !g->g_conf->g_gm_naive) {
+		/* when did it come?  after expiry: taken in the grace (old KS);
+		 * within GDOI_SCHED_LEGACY_EVIDENCE_S of it: an old KS too */
+		if (now >= old_kek_expiry)
+			g->g_legacy_grace_used++;
+		if (now + (uint64_t)GDOI_SCHED_LEGACY_EVIDENCE_S * 1000 > old_kek_expiry) {
+			if (!g->g_legacy.old_ks)
+				gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_KS_LEGACY_KEK_REKEY",
+				    "Group %s: the KEK rekey came at expiry: the KS rekeys the KEK "
+				    "only then; the expiring KEK will be kept for receiving it",
+				    g->g_name);
+			g->g_legacy.old_ks = 1;
+		} else if (gdoi_sched_gm_note_kek_rekey(&g->g_legacy, now, old_kek_expiry) == 1) {
+			gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_KS_KEK_REKEY_EARLY",
+			    "Group %s: the KS now rekeys the KEK before expiry", g->g_name);
+		}
+	}
+	if (rx.rx_ack != 0)
+		ack_send(m, g, peer, ack, acklen);
+	gm_mcast_update(m, g);
 	for (i = 0; i < rx.rx_ndel_tek; i++)
 		gdoi_debug("rekey", "group %s: the KS withdrew TEK 0x%08X", g->g_name,
 		    rx.rx_del_tek[i]);

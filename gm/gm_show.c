@@ -58,7 +58,7 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 	    g->g_has_pol ? gdoi_peer_str(&g->g_reg_ks, a, sizeof(a)) : "-");
 	if (g->g_state == GM_REGISTERED || g->g_state == GM_BACKOFF)
 		gdoi_tree_attr(t, "reregisters_in", "Re-registers in", "%u sec",
-		    gdoi_remaining_s(g->g_wake_ms, now));
+		    gdoi_remaining_s(gm_rereg_display(m, g), now));
 	gdoi_tree_attr(t, "succeeded_registrations", "Succeeded registration", "%u",
 	    g->g_succeeded);
 	gdoi_tree_attr(t, "attempted_registrations", "Attempted registration", "%u",
@@ -68,11 +68,23 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 	gdoi_tree_attr(t, "last_rekey_seq", "Last rekey seq num", "%u", p->gp_seq);
 	gdoi_tree_attr(t, "unicast_rekeys_received", "Unicast rekey received", "%u",
 	    g->g_unicast_rekeys);
-	gdoi_tree_attr(t, "rekey_acks_sent", "Rekey ACKs sent", "%u", 0u);
+	gdoi_tree_attr(t, "multicast_rekeys_received", "Multicast rekey received", "%u",
+	    g->g_mcast_rekeys);
+	gdoi_tree_attr(t, "rekey_acks_sent", "Rekey ACKs sent", "%u", g->g_acks_sent);
+	gdoi_tree_attr(t, "ks_kek_rekey", "KS KEK rekey", "%s",
+	    g->g_legacy.old_ks ? "at expiry (old behaviour)" : "before expiry");
+	gdoi_tree_attr(t, "kek_reregistration", "KEK re-registration", "%s",
+	    c->g_gm_naive ? "naive" : "adaptive");
 	gdoi_tree_open(t, "rekeys", "Rekeys cumulative");
 	gdoi_tree_attr(t, "total", "Total received", "%u", g->g_rekeys);
 	gdoi_tree_attr(t, "after_register", "After latest register", "%u", g->g_rekeys_since_reg);
 	gdoi_tree_attr(t, "repeats", "Retransmissions of held keys", "%u", g->g_rekey_repeats);
+	gdoi_tree_attr(t, "kek_in_grace", "KEK rekeys taken after expiry (old KS)", "%u",
+	    g->g_legacy_grace_used);
+	gdoi_tree_attr(t, "kek_probe_registrations", "Registrations for a late KEK rekey", "%u",
+	    g->g_regs_kek_probe);
+	gdoi_tree_attr(t, "naive_model", "Registrations a naive member would have made",
+	    "%u", g->g_naive_model);
 	gdoi_tree_attr(t, "rejected_sig", "Rejected: bad signature", "%u", g->g_rejected[PUSH_BAD_SIG]);
 	gdoi_tree_attr(t, "rejected_replay", "Rejected: replayed SEQ", "%u",
 	    g->g_rejected[PUSH_REPLAY]);
@@ -81,6 +93,8 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 	    g->g_rejected[PUSH_MALFORMED] + g->g_rejected[PUSH_POLICY]);
 	gdoi_tree_close(t);
 	gdoi_tree_attr(t, "previous_teks", "TEKs kept for inbound", "%zu", g->g_nprev);
+	if (g->g_kek_deleted)
+		gdoi_tree_attr(t, "kek_deleted", "KEK", "%s", "expired and deleted");
 	if (g->g_last_fail[0] != '\0')
 		gdoi_tree_attr(t, "last_failure", "Last registration failure", "%s",
 		    g->g_last_fail);

@@ -117,6 +117,19 @@ ks_load_sigkey(struct ks *k, struct ks_group *g)
 	return 0;
 }
 
+/* An explicit key log (lab) gets each KEK: gdoidump and gdoi-inject read rekeys with it. */
+static void
+ks_keylog_kek(struct ks *k, const struct ks_group *g)
+{
+	char line[256];
+
+	if (k->k_rt.rt_keylog == NULL || !g->g_pol.gp_has_kek)
+		return;
+	if (gdoi_keylog_kek_line(line, sizeof(line), g->g_conf->g_identity, &g->g_pol.gp_kek) >= 0)
+		(void)gdoi_keylog_write(k->k_rt.rt_keylog, line);
+	OPENSSL_cleanse(line, sizeof(line));
+}
+
 int
 ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now)
 {
@@ -160,6 +173,7 @@ ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now)
 	}
 	kek->kek_port = k->k_conf->c_port != 0 ? k->k_conf->c_port : 848;
 	g->g_pol.gp_has_kek = 1;
+	ks_keylog_kek(k, g);
 	return 0;
 }
 
@@ -189,16 +203,18 @@ again:
 	return 0;
 }
 
-/* The whole policy of a group from its configuration: ACL, TEKs, KEK. */
+/* The ACL and TEKs of a group from its configuration, with new keys. */
 static int
-ks_group_build(struct ks *k, struct ks_group *g, uint64_t now)
+ks_group_teks(struct ks *k, struct ks_group *g, uint64_t now)
 {
 	const struct gdoi_conf_group *c = g->g_conf;
 	struct gdoi_gpolicy *p = &g->g_pol;
 	size_t i, j;
 
-	gdoi_gpolicy_clear(p);
-	p->gp_group = c->g_identity;
+	OPENSSL_cleanse(p->gp_tek, sizeof(p->gp_tek));
+	p->gp_ntek = 0;
+	memset(p->gp_acl, 0, sizeof(p->gp_acl));
+	p->gp_nacl = 0;
 	for (i = 0; i < c->g_nsa && i < GDOI_TEK_MAX; i++) {
 		const struct gdoi_conf_sa *sa = &c->g_sa[i];
 		const struct gdoi_conf_profile *pr = &k->k_conf->c_profile[sa->sa_profile];
@@ -219,10 +235,26 @@ ks_group_build(struct ks *k, struct ks_group *g, uint64_t now)
 		if (ks_new_tek(g, t, now) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* The whole policy of a group from its configuration: ACL, TEKs, KEK. */
+static int
+ks_group_build(struct ks *k, struct ks_group *g, uint64_t now)
+{
+	const struct gdoi_conf_group *c = g->g_conf;
+	struct gdoi_gpolicy *p = &g->g_pol;
+
+	gdoi_gpolicy_clear(p);
+	p->gp_group = c->g_identity;
+	if (ks_group_teks(k, g, now) < 0)
+		return -1;
 	/* no <rekey>: no rekey SA, the members re-register before TEK expiry */
 	if (c->g_rekey.rk_key_path == NULL)
 		return 0;
 	if (g->g_sigkey == NULL && ks_load_sigkey(k, g) < 0)
+		return -1;
+	if (ks_seq_load(k, g) < 0)
 		return -1;
 	return ks_new_kek(k, g, now);
 }
@@ -330,6 +362,9 @@ ks_member_add(struct ks_group *g, const struct gdoi_p1_sa *p1, size_t nsids)
 	}
 	m->m_last = time(NULL);
 	m->m_regs++;
+	/* registered again: rekeys reach it again (it was removed, perhaps) */
+	m->m_ejected = 0;
+	m->m_missed_run = 0;
 	m->m_sids = (unsigned)nsids;
 	if (id != NULL)
 		gdoi_id_str(id, m->m_ident, sizeof(m->m_ident));
@@ -690,6 +725,10 @@ ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *m
 	exch = h.h_exchange;
 	msgid = h.h_msgid;
 	memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
+	if (exch == GDOI_EX_PUSH_ACK) { /* cookies are a KEK SPI, not a Phase 1 SA */
+		ks_rekey_ack_input(k, peer, msg, len);
+		return;
+	}
 
 	if (memcmp(rc, zero, sizeof(zero)) == 0) {
 		s = ks_sa_find(k, peer, ic, NULL);
@@ -857,21 +896,22 @@ static const struct gdoi_rt_ops ks_rt_ops = {
 /* Configuration: Phase 1 context, groups, sockets                      */
 
 /*
- * Groups of the new configuration c.  A group kept by name whose TEK
- * settings (transform, lifetime, access list) are unchanged keeps its keys,
- * SEQ and members; any other group starts afresh.  New policy reaches
- * members at their next registration (pushing it is the rekey's job).
+ * Groups of the new configuration c.  A group kept by name with the same
+ * identity and rekey key keeps its members, SEQ and keys.  When its TEK
+ * settings (transform, lifetime, access list) changed, it gets new TEKs
+ * for the new policy; when its rekey settings (KEK algorithm, lifetime,
+ * transport) changed, a new KEK.  With a rekey SA, the change is pushed at
+ * once (a policy rekey, under the KEK the members hold); without one, the
+ * members get it at their next registration.  Any other group starts
+ * afresh.
  */
 static int
-ks_same_shape(const struct gdoi_conf *oc, const struct gdoi_conf_group *og,
+ks_teks_same(const struct gdoi_conf *oc, const struct gdoi_conf_group *og,
     const struct gdoi_conf *nc, const struct gdoi_conf_group *ng)
 {
 	size_t i;
 
-	if (og->g_identity != ng->g_identity || og->g_nsa != ng->g_nsa ||
-	    og->g_rekey.rk_keybits != ng->g_rekey.rk_keybits ||
-	    og->g_rekey.rk_life_s != ng->g_rekey.rk_life_s ||
-	    og->g_rekey.rk_multicast != ng->g_rekey.rk_multicast)
+	if (og->g_nsa != ng->g_nsa)
 		return 0;
 	for (i = 0; i < og->g_nsa; i++) {
 		const struct gdoi_conf_profile *op = &oc->c_profile[og->g_sa[i].sa_profile];
@@ -888,6 +928,29 @@ ks_same_shape(const struct gdoi_conf *oc, const struct gdoi_conf_group *og,
 }
 
 static int
+ks_kek_same(const struct gdoi_conf_group *og, const struct gdoi_conf_group *ng)
+{
+	const struct gdoi_conf_rekey *o = &og->g_rekey, *n = &ng->g_rekey;
+
+	return o->rk_keybits == n->rk_keybits && o->rk_life_s == n->rk_life_s &&
+	    o->rk_multicast == n->rk_multicast && o->rk_af == n->rk_af &&
+	    memcmp(o->rk_addr, n->rk_addr, sizeof(o->rk_addr)) == 0 &&
+	    o->rk_sig_hash == n->rk_sig_hash &&
+	    og->g_local_af == ng->g_local_af &&
+	    memcmp(og->g_local_addr, ng->g_local_addr, sizeof(og->g_local_addr)) == 0;
+}
+
+/* May og's state move to ng (same group, same rekey signing key)? */
+static int
+ks_same_group(const struct gdoi_conf_group *og, const struct gdoi_conf_group *ng)
+{
+	const char *ok = og->g_rekey.rk_key_path, *nk = ng->g_rekey.rk_key_path;
+
+	return og->g_identity == ng->g_identity &&
+	    ((ok == NULL && nk == NULL) || (ok != NULL && nk != NULL && strcmp(ok, nk) == 0));
+}
+
+static int
 ks_apply_groups(struct ks *k, struct gdoi_conf *c)
 {
 	struct ks_group *ng;
@@ -899,6 +962,7 @@ ks_apply_groups(struct ks *k, struct gdoi_conf *c)
 		return -1;
 	for (i = 0; i < c->c_ngroup; i++) {
 		struct ks_group *g = &ng[i];
+		int moved = 0, teks = 1, kek = 1;
 
 		snprintf(g->g_name, sizeof(g->g_name), "%s", c->c_group[i].g_name);
 		g->g_conf = &c->c_group[i];
@@ -906,21 +970,36 @@ ks_apply_groups(struct ks *k, struct gdoi_conf *c)
 			struct ks_group *og = &k->k_groups[j];
 
 			if (og->g_conf == NULL || strcmp(og->g_name, g->g_name) != 0 ||
-			    !ks_same_shape(k->k_conf, og->g_conf, c, g->g_conf))
+			    !ks_same_group(og->g_conf, g->g_conf))
 				continue;
+			teks = ks_teks_same(k->k_conf, og->g_conf, c, g->g_conf);
+			kek = ks_kek_same(og->g_conf, g->g_conf);
 			*g = *og; /* moves keys, members, SEQ */
 			g->g_conf = &c->c_group[i];
 			memset(og, 0, sizeof(*og));
+			moved = 1;
 			break;
 		}
-		if (g->g_pol.gp_ntek == 0 && ks_group_build(k, g, now) < 0) {
-			gdoi_log("GDOI", GDOI_LOG_ERR, "KS_GROUP_FAILED",
-			    "Group %s: cannot create its keys", g->g_name);
-			for (j = 0; j <= i; j++)
-				ks_group_clear(&ng[j]);
-			free(ng);
-			return -1;
+		if (moved && !teks && ks_group_teks(k, g, now) < 0)
+			goto fail;
+		if (moved && g->g_pol.gp_has_kek && g->g_sigkey != NULL && (!teks || !kek)) {
+			g->g_policy_pending = !teks;
+			g->g_policy_kek = !kek;
+			gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_POLICY_CHANGE",
+			    "Group %s: %s%s%s changed; rekeying the members now", g->g_name,
+			    !teks ? "IPsec policy" : "", !teks && !kek ? " and " : "",
+			    !kek ? "rekey policy" : "");
 		}
+		if (!moved && ks_group_build(k, g, now) < 0)
+			goto fail;
+		continue;
+fail:
+		gdoi_log("GDOI", GDOI_LOG_ERR, "KS_GROUP_FAILED",
+		    "Group %s: cannot create its keys", g->g_name);
+		for (j = 0; j <= i; j++)
+			ks_group_clear(&ng[j]);
+		free(ng);
+		return -1;
 	}
 	for (j = 0; j < k->k_ngroups; j++)
 		ks_group_clear(&k->k_groups[j]);
@@ -1004,6 +1083,7 @@ int
 ks_init(struct ks *k, const struct gdoi_daemon_opts *o)
 {
 	char err[1024];
+	size_t i;
 
 	memset(k, 0, sizeof(*k));
 	k->k_opts = *o;
@@ -1022,8 +1102,12 @@ ks_init(struct ks *k, const struct gdoi_daemon_opts *o)
 		return -1;
 	if (gdoi_rt_listen(&k->k_rt, k->k_conf) < 0)
 		return -1;
-	return gdoi_rt_open(&k->k_rt, o, k->k_conf->c_keylog, k->k_conf->c_ctl_socket,
-	    "/run/gdoi/ks.sock");
+	if (gdoi_rt_open(&k->k_rt, o, k->k_conf->c_keylog, k->k_conf->c_ctl_socket,
+	    "/run/gdoi/ks.sock") < 0)
+		return -1;
+	for (i = 0; i < k->k_ngroups; i++) /* made before the key log was open */
+		ks_keylog_kek(k, &k->k_groups[i]);
+	return 0;
 }
 
 void

@@ -22,6 +22,8 @@
 
 /* ks.c */
 
+#define KS_TX_SEQ_MAX 11 /* a rekey and up to 10 retransmissions */
+
 struct ks_member {
 	uint8_t m_af;
 	uint8_t m_addr[16];
@@ -30,6 +32,15 @@ struct ks_member {
 	time_t m_last;            /* ... and of the latest */
 	unsigned m_regs;          /* registrations completed */
 	unsigned m_sids;          /* sender IDs granted at the latest */
+	/* rekeys (ks_rekey.c), counted as IOS "show crypto gdoi ks members" */
+	unsigned m_rekeys_sent;   /* rekeys addressed to it (first sends) */
+	unsigned m_rekey_retries; /* retransmissions addressed to it */
+	unsigned m_acks_rcvd, m_acks_missed;
+	unsigned m_missed_run;    /* consecutive rekeys left unacknowledged */
+	uint32_t m_last_ack_seq;
+	uint8_t m_ejected;        /* removed: no more rekeys until it registers */
+	uint8_t m_in_tx;          /* a target of the rekey in flight */
+	uint8_t m_tx_acked;       /* ... and it acknowledged it */
 	struct ks_member *m_next;
 };
 
@@ -51,10 +62,22 @@ struct ks_group {
 	uint8_t g_tx_active;
 	uint32_t g_tx_sent;            /* sends of it so far (1 + retransmits) */
 	uint64_t g_tx_next_ms;         /* next retransmission */
-	uint32_t g_tx_seq[4];          /* SEQs of the latest rekey and its retransmits */
+	uint32_t g_tx_seq[KS_TX_SEQ_MAX]; /* SEQs of the latest rekey and its retransmits */
+	uint16_t g_tx_ack;             /* KEK_ACK_REQUESTED of it, 0 = none */
+	uint8_t g_tx_final;            /* all sent; waiting for the last ACKs */
 	unsigned g_rekeys_sent, g_retx_sent;
-	unsigned g_tek_rekeys, g_kek_rekeys;
+	unsigned g_tek_rekeys, g_kek_rekeys, g_policy_rekeys;
+	unsigned g_acks_rcvd, g_acks_bad, g_ejected;
+	unsigned g_last_retx;          /* retransmissions of the latest rekey */
 	uint64_t g_last_rekey_ms;
+	uint64_t g_last_rekey_dur_ms;  /* first send to the end of the latest rekey */
+	uint64_t g_tx_start_ms;
+	/* a configuration change to announce (SIGHUP): TEKs made for the new
+	 * policy (pending), a KEK to replace (kek) */
+	uint8_t g_policy_pending, g_policy_kek;
+	/* SEQ high-water mark: every SEQ sent is <= it, and it is on disk
+	 * before a SEQ above the previous one goes out */
+	uint32_t g_seq_hw;
 };
 
 struct ks_pull {
@@ -95,6 +118,10 @@ int ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now);
 int ks_new_tek(struct ks_group *g, struct gdoi_tek *t, uint64_t now);
 
 /* ks_rekey.c */
+size_t ks_group_active(const struct ks_group *g);
+int ks_seq_load(struct ks *k, struct ks_group *g);
+void ks_rekey_ack_input(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t *msg,
+    size_t len);
 uint64_t ks_rekey_deadline(struct ks *k);
 void ks_rekey_tick(struct ks *k, uint64_t now);
 void ks_rekey_clear(struct ks_group *g);

@@ -37,7 +37,9 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 	gdoi_tree_attr(t, "name", "Group Name", "%s", g->g_name);
 	gdoi_tree_attr(t, "identity", "Group Identity", "%u", c->g_identity);
 	gdoi_tree_attr(t, "type", "Group Type", "%s", "GDOI (ISAKMP)");
-	gdoi_tree_attr(t, "members", "Group Members", "%zu", g->g_nmembers);
+	gdoi_tree_attr(t, "members", "Group Members", "%zu", ks_group_active(g));
+	gdoi_tree_attr(t, "members_removed", "Group Members removed", "%zu",
+	    g->g_nmembers - ks_group_active(g));
 	gdoi_tree_attr(t, "rekey_ack", "Rekey Acknowledgement Cfg", "%s",
 	    c->g_rekey.rk_ack ? "RFC 8263" : "Disabled");
 	gdoi_tree_attr(t, "sa_direction", "IPSec SA Direction", "%s", "Symmetric");
@@ -57,6 +59,19 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 		gdoi_tree_attr(t, "retransmits", "Number of rekey retransmits", "%u", g->g_retx_sent);
 		gdoi_tree_attr(t, "tek_rekeys", "TEK rekeys", "%u", g->g_tek_rekeys);
 		gdoi_tree_attr(t, "kek_rekeys", "KEK rekeys", "%u", g->g_kek_rekeys);
+		gdoi_tree_attr(t, "policy_rekeys", "Policy change rekeys", "%u", g->g_policy_rekeys);
+		gdoi_tree_attr(t, "last_retransmits", "Number of retransmits during the last rekey",
+		    "%u", g->g_last_retx);
+		gdoi_tree_attr(t, "last_duration_ms", "Duration of the last rekey (msec)", "%llu",
+		    (unsigned long long)g->g_last_rekey_dur_ms);
+		gdoi_tree_attr(t, "transport", "Rekey Transport Type", "%s",
+		    c->g_rekey.rk_multicast ? "Multicast" : "Unicast");
+		gdoi_tree_attr(t, "kek_rekey_timing", "KEK rekey", "%s",
+		    c->g_rekey.rk_legacy ? "at expiry (legacy)" : "before expiry");
+		gdoi_tree_attr(t, "acks_rcvd", "Rekey Acks Rcvd", "%u", g->g_acks_rcvd);
+		gdoi_tree_attr(t, "acks_bad", "Rekey Acks dropped", "%u", g->g_acks_bad);
+		gdoi_tree_attr(t, "members_ejected", "Members removed for missed ACKs", "%u",
+		    g->g_ejected);
 		if (at != UINT64_MAX)
 			gdoi_tree_attr(t, "time_to_rekey", "Time to rekey (secs)", "%u",
 			    gdoi_remaining_s(at, now));
@@ -78,10 +93,16 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 			    gdoi_addr_str(m->m_addr, m->m_af, a, sizeof(a)));
 			gdoi_tree_attr(t, "identity", "Identity", "%s", m->m_ident);
 			gdoi_tree_attr(t, "version", "GM Version", "%s", "unknown");
-			gdoi_tree_attr(t, "state", "GM State", "%s", "Registered");
+			gdoi_tree_attr(t, "state", "GM State", "%s",
+			    m->m_ejected ? "Removed (rekeys not acknowledged)" : "Registered");
 			gdoi_tree_attr(t, "registered", "Registered at", "%s",
 			    wall(m->m_last, tb, sizeof(tb)));
 			gdoi_tree_attr(t, "registrations", "Registrations", "%u", m->m_regs);
+			gdoi_tree_attr(t, "rekeys_sent", "Rekeys sent", "%u", m->m_rekeys_sent);
+			gdoi_tree_attr(t, "rekey_retries", "Rekeys retries", "%u", m->m_rekey_retries);
+			gdoi_tree_attr(t, "acks_rcvd", "Rekey Acks Rcvd", "%u", m->m_acks_rcvd);
+			gdoi_tree_attr(t, "acks_missed", "Rekey Acks missed", "%u", m->m_acks_missed);
+			gdoi_tree_attr(t, "rcvd_seq", "Rcvd seq num", "%u", m->m_last_ack_seq);
 			gdoi_tree_close(t);
 		}
 		gdoi_tree_close(t);

@@ -305,3 +305,15 @@ gdoi_wr_set_u32(struct gdoi_wr *w, size_t off, uint32_t v)
 	if (p)
 		gdoi_put32(p, v);
 }
+
+int
+gdoi_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -46,6 +46,7 @@
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
 
+#include "gdoi/buf.h"
 #include "gdoi/config.h"
 #include "gdoi/err.h"
 #include "gdoi/wire.h"
@@ -1867,18 +1868,6 @@ gdoi_conf_group_by_id(const struct gdoi_conf *c, uint32_t id)
 /* Authorization                                                        */
 
 static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-static int
 dn_special(int ch)
 {
 	return ch != '\0' && strchr(",+=\"\\<>;# ", ch) != NULL;
@@ -1904,7 +1893,7 @@ dn_norm(const char *s)
 		s++;
 	while (*s != '\0') {
 		if (*s == '\\' && s[1] != '\0') {
-			if ((hi = hexval(s[1])) >= 0 && s[2] != '\0' && (lo = hexval(s[2])) >= 0) {
+			if ((hi = gdoi_hexval(s[1])) >= 0 && s[2] != '\0' && (lo = gdoi_hexval(s[2])) >= 0) {
 				ch = hi << 4 | lo;
 				s += 3;
 				if (ch == 0) {

@@ -46,3 +46,41 @@ gdoi_daemon_test() {
 		[ -x "$b" ] || { echo "$me: FAIL: $b is not built"; exit 1; }
 	done
 }
+
+# gdoi_wait_for TRIES CMD...: run CMD every 0.1 s until it succeeds, at
+# most TRIES times; the status of the last run.
+gdoi_wait_for() {
+	local n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# gdoi_sample N WANT_KEK GM...: N samples 0.25 s apart of each GM's
+# "show crypto gdoi" (control socket $tmp/GM.sock, gdoictl $ctl): it must
+# be registered in group G1 with TEK lifetime left and, when WANT_KEK is
+# 1, KEK lifetime left.  Prints the number of misses (each described on
+# stderr).
+gdoi_sample() {
+	local n=$1 want_kek=$2 bad=0 gm out st tek kek
+	shift 2
+	for _ in $(seq "$n"); do
+		for gm in "$@"; do
+			out=$("$ctl" -s "$tmp/$gm.sock" -f keyvalue show crypto gdoi 2>/dev/null)
+			st=$(printf '%s\n' "$out" | sed -n 's/^group.G1.registration_status=//p')
+			tek=$(printf '%s\n' "$out" | sed -n 's/^group.G1.tek.0.remaining=//p')
+			kek=$(printf '%s\n' "$out" | sed -n 's/^group.G1.kek.lifetime=//p')
+			[ "$want_kek" = 1 ] || kek=1
+			if [ "$st" != Registered ] || [ "${tek:-0}" -le 0 ] || [ "${kek:-0}" -le 0 ]; then
+				bad=$((bad + 1))
+				echo "$me: $gm sample: status '$st', TEK left '$tek', KEK left '$kek'" >&2
+			fi
+		done
+		sleep 0.25
+	done
+	echo "$bad"
+}

@@ -95,4 +95,7 @@ static inline void gdoi_put32(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
+/** The value of hex digit c (either case), or -1. */
+int gdoi_hexval(int c);
+
 #endif

@@ -1,16 +1,26 @@
 #!/bin/bash
 #
-# rekey_check.sh: unicast rekeys end to end, with the lab time scale.
-# A KS and two GMs in network namespaces (lab/netns.sh, prefix
-# gdoirk<pid>), the shipped configurations with short lifetimes on the KS
-# (TEK 300 s, KEK 900 s) and -T 100 on every daemon (GDOI_LAB=1), so
-# 30 s of real time are 3000 s of protocol time.  Checks:
-#   - at every sample (4 per second) both GMs are registered and hold a
-#     TEK and a KEK with lifetime left;
-#   - at least 9 TEK and 3 KEK rekeys happen, each GM receives every
-#     rekey and retransmission the KS sent (less the ones in flight at the
-#     end), rejects none, and never re-registers;
-#   - the two GMs end with the same TEK SPI and KEK SPI.
+# rekey_check.sh: unicast rekeys with RFC 8263 acknowledgements, end to
+# end, with the lab time scale.  A KS and three GMs in network namespaces
+# (lab/netns.sh, prefix gdoirk<pid>), the shipped configurations with short
+# lifetimes on the KS (TEK 300 s, KEK 900 s, acknowledgement="true") and
+# -T 100 on every daemon (GDOI_LAB=1), so 30 s of real time are 3000 s of
+# protocol time.  Checks:
+#   1. at every sample (4 per second) every GM is registered and holds a
+#      TEK and a KEK with lifetime left; at least 10 TEK and 3 KEK rekeys;
+#      every GM takes every rekey, acknowledges it, rejects none and never
+#      re-registers; the KS counts the ACKs and removes no one;
+#   2. bad rekeys put on the wire to GM1 (lab/gdoi-inject): a captured
+#      rekey sent again (replay), the same cut short (truncated) and one
+#      built under the real KEK but signed by another key (forged) are each
+#      refused with their counter and a GM_REKEY_REJECTED line, and GM1
+#      keeps its keys;
+#   3. GM3's ACKs are dropped on its way out (nftables): the KS removes it
+#      after 3 unacknowledged rekeys (KS_NACK_GM_EJECT, member state
+#      "Removed"), sends it nothing more, and GM3 registers again when its
+#      keys run out;
+#   4. a KS restart continues above every SEQ it sent before (the state
+#      file in -S), and the GMs accept its rekeys after registering again.
 #
 # Exit 0 pass, 1 fail, 77 (skip) when not root or without namespaces.
 
@@ -21,13 +31,16 @@ export LC_ALL=C
 
 gdoi_daemon_test rekey_check
 prefix=gdoirk$$
+inject=${GDOI_INJECT:-$top_builddir/lab/gdoi-inject}
 tmp=
 pids=
+ks_pid=
+cap_pid=
 fails=0
-
+GMS="gm1 gm2 gm3"
 
 cleanup() {
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	for p in $pids $ks_pid $cap_pid; do kill -KILL "$p" 2>/dev/null; done
 	bash "$netns" down "$prefix" >/dev/null 2>&1
 	gdoi_tmp_done "$tmp"
 }
@@ -35,66 +48,77 @@ trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 kv() { gdoi_kv "$ctl" "$tmp/$1.sock" "$2"; }
+ksm() { # KEY of the KS member at address $1
+	"$ctl" -s "$tmp/ks.sock" -f keyvalue show crypto gdoi ks members 2>/dev/null |
+		awk -F= -v a="$1" -v k="$2" '
+			$1 ~ /\.member\.[0-9]+\.address$/ && $2 == a {
+				p = $1; sub(/address$/, "", p); want = p k }
+			want != "" && $1 == want { print $2; exit }'
+}
+registered() { [ "$(kv "$1" group.G1.registration_status)" = Registered ]; }
+start_ks() {
+	ip netns exec "$prefix-ks" "$ks_bin" -T 100 -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" \
+		-p "$tmp/ks.pid" -S "$tmp/state" -k "$tmp/ks.keylog" >>"$tmp/ks.log" 2>&1 &
+	ks_pid=$!
+	gdoi_wait_for 50 test -S "$tmp/ks.sock"
+}
 
+[ -x "$inject" ] || { echo "$me: FAIL: $inject is not built"; exit 1; }
+for t in tcpdump tshark nft; do
+	command -v "$t" >/dev/null || { echo "$me: FAIL: $t is not installed (make deps)"; exit 1; }
+done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdoi-rekey.XXXXXX") || exit 1
-if ! bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12 \
+mkdir -p "$tmp/state"
+if ! bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12 gm3=10.99.0.13 \
 	>"$tmp/netns.log" 2>&1; then
 	echo "$me: SKIP: cannot create network namespaces:"; cat "$tmp/netns.log"
 	exit 77
 fi
 sed -e 's/<ipsec-profile \(.*\) lifetime="3600"/<ipsec-profile \1 lifetime="300"/' \
-	-e 's/<rekey lifetime="86400"/<rekey lifetime="900"/' \
+	-e 's/<rekey lifetime="86400"/<rekey lifetime="900" acknowledgement="true"/' \
 	"$top_srcdir/etc/ks.xml" >"$tmp/ks.xml"
-check "the short-lifetime KS configuration passes -n" \
+check "the KS configuration (ACKs, short lifetimes) passes -n" \
 	sh -c "'$ks_bin' -n -f '$tmp/ks.xml' >/dev/null"
+cp "$top_srcdir/etc/gm1.xml" "$tmp/gm1.xml"
+cp "$top_srcdir/etc/gm2.xml" "$tmp/gm2.xml"
+cp "$top_srcdir/etc/gm1.xml" "$tmp/gm3.xml"
 
 export GDOI_LAB=1
-ip netns exec "$prefix-ks" "$ks_bin" -T 100 -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" \
-	-p "$tmp/ks.pid" -S "$tmp" >"$tmp/ks.log" 2>&1 &
-pids="$pids $!"
-for _ in $(seq 50); do [ -S "$tmp/ks.sock" ] && break; sleep 0.1; done
-for gm in gm1 gm2; do
-	ip netns exec "$prefix-$gm" "$gm_bin" -T 100 -d -f "$top_srcdir/etc/$gm.xml" \
+# GM1's traffic, for a rekey to replay
+ip netns exec "$prefix-gm1" tcpdump -i eth0 -U -n -w "$tmp/gm1.pcap" udp port 848 \
+	>"$tmp/tcpdump.log" 2>&1 &
+cap_pid=$!
+start_ks
+for gm in $GMS; do
+	ip netns exec "$prefix-$gm" "$gm_bin" -T 100 -d -f "$tmp/$gm.xml" \
 		-s "$tmp/$gm.sock" -p "$tmp/$gm.pid" >"$tmp/$gm.log" 2>&1 &
 	pids="$pids $!"
 done
-for gm in gm1 gm2; do
-	for _ in $(seq 50); do
-		[ "$(kv $gm group.G1.registration_status)" = Registered ] && break
-		sleep 0.1
-	done
-done
+for gm in $GMS; do gdoi_wait_for 100 registered $gm; done
 
-# 30 s of samples: registered, TEK and KEK alive
-bad=0
-samples=0
-for _ in $(seq 120); do
-	for gm in gm1 gm2; do
-		out=$("$ctl" -s "$tmp/$gm.sock" -f keyvalue show crypto gdoi 2>/dev/null)
-		st=$(printf '%s\n' "$out" | sed -n 's/^group.G1.registration_status=//p')
-		tek=$(printf '%s\n' "$out" | sed -n 's/^group.G1.tek.0.remaining=//p')
-		kek=$(printf '%s\n' "$out" | sed -n 's/^group.G1.kek.lifetime=//p')
-		samples=$((samples + 1))
-		if [ "$st" != Registered ] || [ "${tek:-0}" -le 0 ] || [ "${kek:-0}" -le 0 ]; then
-			bad=$((bad + 1))
-			echo "$me: $gm sample: status '$st', TEK left '$tek', KEK left '$kek'"
-		fi
-	done
-	sleep 0.25
-done
-check "every GM registered with a live TEK and KEK at $samples samples ($bad misses)" [ "$bad" = 0 ]
+# ---- 1. 30 s of samples: registered, TEK and KEK alive -------------------
+bad=$(gdoi_sample 120 1 $GMS)
+check "every GM registered with a live TEK and KEK at 360 samples ($bad misses)" [ "$bad" = 0 ]
 
 tek=$(kv ks group.G1.tek_rekeys)
 kek=$(kv ks group.G1.kek_rekeys)
 sent=$(kv ks group.G1.rekeys_sent)
 retx=$(kv ks group.G1.retransmits)
-check "KS made $tek TEK rekeys (want >= 9)" [ "${tek:-0}" -ge 9 ]
+acks=$(kv ks group.G1.acks_rcvd)
+check "KS made $tek TEK rekeys (want >= 10)" [ "${tek:-0}" -ge 10 ]
 check "KS made $kek KEK rekeys (want >= 3)" [ "${kek:-0}" -ge 3 ]
-total=$((${sent:-0} + ${retx:-0}))
-for gm in gm1 gm2; do
-	got=$(kv $gm group.G1.rekeys.total)
-	check "$gm received $got of the $total rekey messages sent (at most 2 in flight)" \
-		[ "${got:-0}" -ge $((total - 2)) ]
+check "KS received $acks ACKs for $sent rekeys to 3 GMs (at most 1 rekey in flight)" \
+	[ "${acks:-0}" -ge $((3 * (${sent:-0} - 1))) ]
+check "ACKed rekeys were not retransmitted ($retx retransmissions, want <= 2)" \
+	[ "${retx:-99}" -le 2 ]
+check "KS removed no member" [ "$(kv ks group.G1.members_ejected)" = 0 ]
+for gm in $GMS; do
+	out=$("$ctl" -s "$tmp/$gm.sock" -f keyvalue show crypto gdoi 2>/dev/null)
+	got=$(printf '%s\n' "$out" | sed -n 's/^group.G1.rekeys.total=//p')
+	ack=$(printf '%s\n' "$out" | sed -n 's/^group.G1.rekey_acks_sent=//p')
+	check "$gm received $got of the $sent rekeys (at most 1 in flight)" \
+		[ "${got:-0}" -ge $((sent - 1)) ]
+	check "$gm acknowledged every rekey it received ($ack of $got)" [ "${ack:-0}" = "${got:-x}" ]
 	n=0
 	for k in rejected_sig rejected_replay rejected_malformed; do
 		n=$((n + $(kv $gm "group.G1.rekeys.$k")))
@@ -105,19 +129,113 @@ for gm in gm1 gm2; do
 	n=$(kv $gm group.G1.succeeded_registrations)
 	check "$gm registered once ($n)" [ "$n" = 1 ]
 done
-sleep 0.2
 a=$(kv gm1 group.G1.tek.0.spi)/$(kv gm1 group.G1.kek.spi)
-b=$(kv gm2 group.G1.tek.0.spi)/$(kv gm2 group.G1.kek.spi)
-check "both GMs hold the same TEK and KEK ($a, $b)" [ "$a" = "$b" ]
+b=$(kv gm3 group.G1.tek.0.spi)/$(kv gm3 group.G1.kek.spi)
+check "GM1 and GM3 hold the same TEK and KEK ($a, $b)" [ "$a" = "$b" ]
 
-for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-for p in $pids; do wait "$p" 2>/dev/null; done
+# ---- 2. replayed, truncated and forged rekeys to GM1 ---------------------
+kill -INT "$cap_pid" 2>/dev/null
+wait "$cap_pid" 2>/dev/null
+cap_pid=
+hex=$(tshark -r "$tmp/gm1.pcap" -d udp.port==848,isakmp -Y 'isakmp.exchangetype == 33' \
+	-T fields -e udp.payload 2>/dev/null | tail -n 1)
+check "a rekey to GM1 was captured" [ -n "$hex" ]
+rej() { kv gm1 "group.G1.rekeys.rejected_$1"; }
+spis() { echo "$(kv gm1 group.G1.tek.0.spi)/$(kv gm1 group.G1.kek.spi)"; }
+grew() { [ "$(rej "$1")" -gt "$2" ]; }
+inject_case() { # WHAT COUNTER REASON INJECT-ARGS...
+	local what=$1 counter=$2 reason=$3 before lines
+	shift 3
+	before=$(rej "$counter")
+	lines=$(grep -cE "GM_REKEY_REJECTED.*($reason)" "$tmp/gm1.log")
+	sleep 0.3 # past GM_REKEY_REJECTED's rate limit (10 s protocol time)
+	check "$what sent" ip netns exec "$prefix-ks" "$inject" "$@" --to 10.99.0.11
+	check "GM1 refused the $what rekey (rejected_$counter was $before)" \
+		gdoi_wait_for 30 grew "$counter" "$before"
+	check "GM1 logged the $what rekey ($reason)" \
+		gdoi_wait_for 30 sh -c "[ \$(grep -cE 'GM_REKEY_REJECTED.*($reason)' '$tmp/gm1.log') -gt $lines ]"
+}
+inject_case replayed replay replay send --hex "$hex"
+inject_case truncated malformed 'bad-header|decrypt|malformed' send --hex "$hex" --truncate 120
+inject_case forged sig bad-signature forge --keylog "$tmp/ks.keylog" --group 1234 \
+	--seq 4000000000
+same12() { [ "$(spis)" = "$(kv gm2 group.G1.tek.0.spi)/$(kv gm2 group.G1.kek.spi)" ]; }
+check "GM1 took nothing from them: it holds GM2's keys ($(spis))" gdoi_wait_for 20 same12
+check "GM1 is still registered" registered gm1
+
+# ---- 3. GM3's ACKs are lost: removed after 3 rekeys ----------------------
+ip netns exec "$prefix-gm3" nft -f - <<'NFT'
+table inet gdoiack {
+	chain out {
+		type filter hook output priority 0;
+		# UDP to 848 whose ISAKMP exchange type (octet 18) is 35
+		udp dport 848 @th,208,8 35 counter drop
+	}
+}
+NFT
+check "nftables drops GM3's ACKs" [ $? = 0 ]
+members() { "$ctl" -s "$tmp/ks.sock" -f keyvalue show crypto gdoi ks members 2>/dev/null; }
+snapm() { # KEY of member 10.99.0.13 in the snapshot $snap
+	printf '%s\n' "$snap" | awk -F= -v k="$1" '
+		$1 ~ /\.member\.[0-9]+\.address$/ && $2 == "10.99.0.13" {
+			p = $1; sub(/address$/, "", p); want = p k }
+		want != "" && $1 == want { print $2; exit }'
+}
+removed() { snap=$(members); regs3=$(kv gm3 group.G1.succeeded_registrations); \
+	snapm state | grep -q Removed; }
+snap=
+check "KS removed GM3 after unacknowledged rekeys" gdoi_wait_for 150 removed
+ip netns exec "$prefix-gm3" nft delete table inet gdoiack
+check "KS logged the removal" grep -q "KS_NACK_GM_EJECT.*10.99.0.13" "$tmp/ks.log"
+missed=$(snapm acks_missed)
+check "GM3 missed exactly 3 ACKs in a row before removal ($missed)" [ "${missed:-0}" = 3 ]
+nrem=$(printf '%s\n' "$snap" | grep -c 'state=Removed')
+check "GM1 and GM2 stay members (removed: $nrem)" [ "$nrem" = 1 ]
+again() { [ "$(kv gm3 group.G1.succeeded_registrations)" -gt "$regs3" ]; }
+check "GM3 registers again when its keys run out" gdoi_wait_for 100 again
+back() { [ "$(ksm 10.99.0.13 state)" = Registered ]; }
+check "KS lists GM3 as registered again" gdoi_wait_for 20 back
+# from the removal to the new registration, every rekey went to 2 members
+between=$(awk '/KS_NACK_GM_EJECT.*10\.99\.0\.13/ { on = 1; next }
+	on && /KS_REGS_COMPL.*10\.99\.0\.13/ { exit }
+	on && /KS_SEND_UNICAST_REKEY/ { print $NF == "members" ? $(NF - 1) : "?" }' "$tmp/ks.log" |
+	sort -u | tr '\n' ' ')
+check "KS sent GM3 no rekey while it was removed (rekeys went to: ${between:-none})" \
+	sh -c "[ -z '$between' ] || [ '$between' = '2 ' ]"
+acked() { [ "$(ksm 10.99.0.13 acks_rcvd)" -gt "$1" ]; }
+check "KS gets GM3's ACKs again" gdoi_wait_for 60 acked "$(ksm 10.99.0.13 acks_rcvd)"
+
+# ---- 4. KS restart: SEQ continues above the last sent ---------------------
+seq_before=$(kv ks group.G1.seq)
+kill -TERM "$ks_pid"
+wait "$ks_pid" 2>/dev/null
+ks_pid=
+hw=$(sed -n 's/^seq //p' "$tmp/state/gdoi-G1.seq" 2>/dev/null)
+check "the SEQ high-water mark on disk ($hw) covers the last SEQ ($seq_before)" \
+	[ "${hw:-0}" -ge "${seq_before:-1}" ]
+check "the KS starts again" start_ks
+seq_after=$(kv ks group.G1.seq)
+check "the restarted KS continues at $seq_after, above $seq_before" \
+	[ "${seq_after:-0}" -ge "${seq_before:-x}" ]
+rereg() { [ "$(kv ks group.G1.members)" -ge 3 ]; }
+check "the GMs register with the restarted KS" gdoi_wait_for 100 rereg
+first() { kv ks group.G1.sent_seq | cut -d' ' -f1; }
+newrekey() { [ "$(first)" != 0 ] && [ -n "$(first)" ]; }
+check "the restarted KS sends a rekey" gdoi_wait_for 100 newrekey
+s1=$(first)
+check "its first SEQ ($s1) is above every SEQ sent before the restart ($seq_before)" \
+	[ "${s1:-0}" -gt "${seq_before:-x}" ]
+gm1seq() { [ "$(kv gm1 group.G1.last_rekey_seq)" -ge "$s1" ]; }
+check "GM1 accepted the restarted KS's rekey" gdoi_wait_for 30 gm1seq
+
+for p in $pids $ks_pid; do kill -TERM "$p" 2>/dev/null; done
+for p in $pids $ks_pid; do wait "$p" 2>/dev/null; done
 pids=
-fails=0
+ks_pid=
 
 if [ "$fails" -ne 0 ]; then
 	echo "$me: $fails check(s) failed; logs in $tmp (KEEP=1 keeps them)"
-	tail -n 20 "$tmp/ks.log" "$tmp/gm1.log"
+	tail -n 20 "$tmp/ks.log" "$tmp/gm1.log" "$tmp/gm3.log"
 	exit 1
 fi
 echo "$me: all checks passed"
