@@ -203,9 +203,10 @@ again:
 	return 0;
 }
 
-/* The ACL and TEKs of a group from its configuration, with new keys. */
+/* The ACL and TEKs of a group from conf (the configuration being applied,
+ * which a reload makes k->k_conf only afterwards), with new keys. */
 static int
-ks_group_teks(struct ks *k, struct ks_group *g, uint64_t now)
+ks_group_teks(const struct gdoi_conf *conf, struct ks_group *g, uint64_t now)
 {
 	const struct gdoi_conf_group *c = g->g_conf;
 	struct gdoi_gpolicy *p = &g->g_pol;
@@ -217,8 +218,8 @@ ks_group_teks(struct ks *k, struct ks_group *g, uint64_t now)
 	p->gp_nacl = 0;
 	for (i = 0; i < c->g_nsa && i < GDOI_TEK_MAX; i++) {
 		const struct gdoi_conf_sa *sa = &c->g_sa[i];
-		const struct gdoi_conf_profile *pr = &k->k_conf->c_profile[sa->sa_profile];
-		const struct gdoi_conf_acl *acl = &k->k_conf->c_acl[sa->sa_acl];
+		const struct gdoi_conf_profile *pr = &conf->c_profile[sa->sa_profile];
+		const struct gdoi_conf_acl *acl = &conf->c_acl[sa->sa_acl];
 		struct gdoi_tek *t = &p->gp_tek[p->gp_ntek];
 
 		if (p->gp_nacl + acl->acl_n > GDOI_ACL_MAX || acl->acl_n == 0)
@@ -240,14 +241,14 @@ ks_group_teks(struct ks *k, struct ks_group *g, uint64_t now)
 
 /* The whole policy of a group from its configuration: ACL, TEKs, KEK. */
 static int
-ks_group_build(struct ks *k, struct ks_group *g, uint64_t now)
+ks_group_build(struct ks *k, const struct gdoi_conf *conf, struct ks_group *g, uint64_t now)
 {
 	const struct gdoi_conf_group *c = g->g_conf;
 	struct gdoi_gpolicy *p = &g->g_pol;
 
 	gdoi_gpolicy_clear(p);
 	p->gp_group = c->g_identity;
-	if (ks_group_teks(k, g, now) < 0)
+	if (ks_group_teks(conf, g, now) < 0)
 		return -1;
 	/* no <rekey>: no rekey SA, the members re-register before TEK expiry */
 	if (c->g_rekey.rk_key_path == NULL)
@@ -980,7 +981,7 @@ ks_apply_groups(struct ks *k, struct gdoi_conf *c)
 			moved = 1;
 			break;
 		}
-		if (moved && !teks && ks_group_teks(k, g, now) < 0)
+		if (moved && !teks && ks_group_teks(c, g, now) < 0)
 			goto fail;
 		if (moved && g->g_pol.gp_has_kek && g->g_sigkey != NULL && (!teks || !kek)) {
 			g->g_policy_pending = !teks;
@@ -990,7 +991,7 @@ ks_apply_groups(struct ks *k, struct gdoi_conf *c)
 			    !teks ? "IPsec policy" : "", !teks && !kek ? " and " : "",
 			    !kek ? "rekey policy" : "");
 		}
-		if (!moved && ks_group_build(k, g, now) < 0)
+		if (!moved && ks_group_build(k, c, g, now) < 0)
 			goto fail;
 		continue;
 fail:

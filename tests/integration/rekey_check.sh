@@ -15,6 +15,8 @@
 #      built under the real KEK but signed by another key (forged) are each
 #      refused with their counter and a GM_REKEY_REJECTED line, and GM1
 #      keeps its keys;
+#   2b. a SIGHUP with an access list changed on the KS pushes the new
+#      policy (new TEK, new ACL) in a rekey; no GM registers for it;
 #   3. GM3's ACKs are dropped on its way out (nftables): the KS removes it
 #      after 3 unacknowledged rekeys (KS_NACK_GM_EJECT, member state
 #      "Removed"), sends it nothing more, and GM3 registers again when its
@@ -162,6 +164,23 @@ inject_case forged sig bad-signature forge --keylog "$tmp/ks.keylog" --group 123
 same12() { [ "$(spis)" = "$(kv gm2 group.G1.tek.0.spi)/$(kv gm2 group.G1.kek.spi)" ]; }
 check "GM1 took nothing from them: it holds GM2's keys ($(spis))" gdoi_wait_for 20 same12
 check "GM1 is still registered" registered gm1
+
+# ---- 2b. policy change: SIGHUP with a new ACL entry ----------------------
+regs=$(kv gm2 group.G1.succeeded_registrations)
+tek0=$(kv gm2 group.G1.tek.0.spi)
+sed -i 's|<deny protocol="udp" source="any" source-port="848"|<deny protocol="tcp" source="any" destination="any" destination-port="179"/>\n    &|' \
+	"$tmp/ks.xml"
+check "the changed configuration adds a deny entry" grep -q 'destination-port="179"' "$tmp/ks.xml"
+kill -HUP "$ks_pid"
+policy() { [ "$(kv ks group.G1.policy_rekeys)" = 1 ]; }
+check "KS pushed a policy change rekey" gdoi_wait_for 50 policy
+check "KS logged the policy change" grep -q "KS_POLICY_CHANGE.*G1" "$tmp/ks.log"
+newacl() { kv gm2 group.G1.acl.0 | grep -q 179; }
+check "GM2 has the new ACL from the rekey ($(kv gm2 group.G1.acl.0))" gdoi_wait_for 50 newacl
+check "GM2 has a new TEK ($tek0 -> $(kv gm2 group.G1.tek.0.spi))" \
+	[ "$(kv gm2 group.G1.tek.0.spi)" != "$tek0" ]
+check "GM2 did not register for it" [ "$(kv gm2 group.G1.succeeded_registrations)" = "$regs" ]
+check "the KS kept its members over the reload" [ "$(kv ks group.G1.members)" = 3 ]
 
 # ---- 3. GM3's ACKs are lost: removed after 3 rekeys ----------------------
 ip netns exec "$prefix-gm3" nft -f - <<'NFT'
