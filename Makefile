@@ -48,7 +48,8 @@ DEB_PACKAGES := autoconf automake libtool pkg-config make gcc clang \
 	libclang-rt-14-dev libssl-dev libxml2-dev libev-dev check libpcap-dev \
 	tshark tcpdump iproute2 iputils-ping socat python3 libmnl-dev nftables \
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins \
-	libcharon-extra-plugins
+	libcharon-extra-plugins groff-base man-db \
+	libsnmp-dev snmpd snmp smitools erlang-snmp
 
 # Where `make test' keeps the exit status of each stage.
 STATUS := build/test-status
