@@ -54,26 +54,58 @@ random_nonzero32(uint32_t *v)
 }
 
 /* Load the group's RSA rekey signing key, or create it (0600) on first start. */
+/*
+ * Where a group's state lives.  -S moves the key file (same file name, in
+ * that directory) and the sequence number state; otherwise the daemon
+ * element's state-dir holds the sequence number state and any relative
+ * authentication-key path; without either, the state file goes beside the
+ * key.
+ */
 static int
-ks_load_sigkey(struct ks *k, struct ks_group *g)
+ks_state_paths(struct ks *k, const struct gdoi_conf *conf, struct ks_group *g)
+{
+	const char *kp = g->g_conf->g_rekey.rk_key_path, *base = strrchr(kp, '/');
+	const char *dir = k->k_opts.o_statedir != NULL ? k->k_opts.o_statedir : conf->c_state_dir;
+	char path[4096], seq[4200];
+	int n;
+
+	if (k->k_opts.o_statedir != NULL)
+		n = snprintf(path, sizeof(path), "%s/%s", dir, base != NULL ? base + 1 : kp);
+	else if (kp[0] != '/' && dir != NULL)
+		n = snprintf(path, sizeof(path), "%s/%s", dir, kp);
+	else
+		n = snprintf(path, sizeof(path), "%s", kp);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	base = strrchr(path, '/');
+	if (dir != NULL)
+		n = snprintf(seq, sizeof(seq), "%s/gdoi-%s.seq", dir, g->g_name);
+	else if (base != NULL)
+		n = snprintf(seq, sizeof(seq), "%.*s/gdoi-%s.seq", (int)(base - path), path,
+		    g->g_name);
+	else
+		n = snprintf(seq, sizeof(seq), "gdoi-%s.seq", g->g_name);
+	if (n < 0 || (size_t)n >= sizeof(seq))
+		return -1;
+	free(g->g_keypath);
+	free(g->g_seqpath);
+	g->g_keypath = strdup(path);
+	g->g_seqpath = strdup(seq);
+	return g->g_keypath != NULL && g->g_seqpath != NULL ? 0 : -1;
+}
+
+static int
+ks_load_sigkey(struct ks *k, const struct gdoi_conf *conf, struct ks_group *g)
 {
 	const struct gdoi_conf_rekey *rk = &g->g_conf->g_rekey;
-	const char *dir = k->k_opts.o_statedir;
-	char path[4096];
+	const char *path;
 	EVP_PKEY *pk = NULL;
 	FILE *f;
 	int fd;
 
-	if (k->k_opts.o_statedir == NULL) {
-		snprintf(path, sizeof(path), "%s", rk->rk_key_path);
-	} else {
-		/* -S moves the key files: same file name, in that directory */
-		const char *base = strrchr(rk->rk_key_path, '/');
-
-		snprintf(path, sizeof(path), "%s/%s", dir, base != NULL ? base + 1 : rk->rk_key_path);
-	}
-	free(g->g_keypath);
-	g->g_keypath = strdup(path);
+	if (ks_state_paths(k, conf, g) < 0)
+		return -1;
+	path = g->g_keypath;
 
 	f = fopen(path, "r");
 	if (f != NULL) {
@@ -253,7 +285,7 @@ ks_group_build(struct ks *k, const struct gdoi_conf *conf, struct ks_group *g, u
 	/* no <rekey>: no rekey SA, the members re-register before TEK expiry */
 	if (c->g_rekey.rk_key_path == NULL)
 		return 0;
-	if (g->g_sigkey == NULL && ks_load_sigkey(k, g) < 0)
+	if (g->g_sigkey == NULL && ks_load_sigkey(k, conf, g) < 0)
 		return -1;
 	if (ks_seq_load(k, g) < 0)
 		return -1;
@@ -315,6 +347,8 @@ ks_group_clear(struct ks_group *g)
 	g->g_sigkey = NULL;
 	free(g->g_keypath);
 	g->g_keypath = NULL;
+	free(g->g_seqpath);
+	g->g_seqpath = NULL;
 	for (m = g->g_members; m != NULL; m = n) {
 		n = m->m_next;
 		free(m);

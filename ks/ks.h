@@ -50,6 +50,7 @@ struct ks_group {
 	struct gdoi_gpolicy g_pol;  /* KS clock expiries */
 	EVP_PKEY *g_sigkey;         /* rekey signing key */
 	char *g_keypath;
+	char *g_seqpath;            /* SEQ high-water mark file (ks_rekey.c) */
 	uint32_t g_seq;
 	uint32_t g_sid_next;        /* next sender ID to hand out */
 	struct ks_member *g_members;

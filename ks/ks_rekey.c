@@ -146,20 +146,15 @@ ks_rekey_clear(struct ks_group *g)
 /* ------------------------------------------------------------------ */
 /* SEQ high-water mark                                                 */
 
-/* <directory of the rekey key>/gdoi-<group>.seq */
+/* The state file (ks.c, ks_state_paths): gdoi-<group>.seq in the state directory. */
 static int
 seq_path(const struct ks_group *g, char *buf, size_t cap)
 {
-	const char *kp = g->g_keypath, *slash;
 	int n;
 
-	if (kp == NULL)
+	if (g->g_seqpath == NULL)
 		return -1;
-	slash = strrchr(kp, '/');
-	if (slash == NULL)
-		n = snprintf(buf, cap, "gdoi-%s.seq", g->g_name);
-	else
-		n = snprintf(buf, cap, "%.*s/gdoi-%s.seq", (int)(slash - kp), kp, g->g_name);
+	n = snprintf(buf, cap, "%s", g->g_seqpath);
 	return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
@@ -214,6 +209,8 @@ seq_store(struct ks_group *g, uint32_t hw)
 	if (seq_path(g, path, sizeof(path)) < 0)
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (gdoi_mkdir_for(tmp) < 0)
+		goto fail;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto fail;

@@ -198,13 +198,17 @@ void
 gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_conf, int ks,
     struct gdoi_daemon_opts *o)
 {
+	static char conf_abs[PATH_MAX];
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->o_conf = default_conf;
 	while ((c = getopt(argc, argv, ks ? "f:dns:p:k:l:T:D:S:Vh" : "f:dns:p:k:l:T:D:Vh")) != -1) {
 		switch (c) {
-		case 'f': o->o_conf = optarg; break;
+		case 'f':
+			/* absolute: a detached daemon runs in / and reloads from there */
+			o->o_conf = realpath(optarg, conf_abs) != NULL ? conf_abs : optarg;
+			break;
 		case 'd': o->o_foreground = 1; break;
 		case 'n': o->o_check = 1; break;
 		case 's': o->o_ctl = optarg; break;
