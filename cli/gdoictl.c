@@ -37,8 +37,10 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: %s [-s SOCKET] [-f text|keyvalue|json|xml] [-t TIMEOUT_MS] COMMAND...\n"
 	    "commands:\n"
-	    "  show crypto gdoi [ks [members|policy] | gm]\n"
+	    "  show crypto gdoi [ks [members|policy] | gm [rekey detail]]\n"
 	    "  clear crypto gdoi\n"
+	    "  crypto gdoi ks rekey [group NAME]\n"
+	    "  debug TOKENS | no debug | undebug all\n"
 	    "  reload\n"
 	    "options:\n"
 	    "  -s, --socket SOCKET    control socket (default $" CTL_ENV ", else\n"
@@ -87,7 +89,9 @@ parse_command(char **w, int n, uint8_t *type, char *buf, size_t cap)
 		if (!(n == 3 || (n == 4 && strcmp(w[3], "gm") == 0) ||
 		    (n == 4 && strcmp(w[3], "ks") == 0) ||
 		    (n == 5 && strcmp(w[3], "ks") == 0 &&
-		    (strcmp(w[4], "members") == 0 || strcmp(w[4], "policy") == 0))))
+		    (strcmp(w[4], "members") == 0 || strcmp(w[4], "policy") == 0)) ||
+		    (n == 6 && strcmp(w[3], "gm") == 0 && strcmp(w[4], "rekey") == 0 &&
+		    strcmp(w[5], "detail") == 0)))
 			return -1;
 		buf[0] = '\0';
 		for (i = 1; i < n; i++)
@@ -99,6 +103,28 @@ parse_command(char **w, int n, uint8_t *type, char *buf, size_t cap)
 	    word_is(w, n, 2, "gdoi")) {
 		snprintf(buf, cap, "crypto gdoi");
 		*type = GDOI_CTL_CLEAR;
+		return 0;
+	}
+	/* crypto gdoi ks rekey [group NAME] (IOS's exec command) */
+	if (word_is(w, n, 0, "crypto") && word_is(w, n, 1, "gdoi") && word_is(w, n, 2, "ks") &&
+	    word_is(w, n, 3, "rekey") && (n == 4 || (n == 6 && word_is(w, n, 4, "group")))) {
+		if (n == 6)
+			snprintf(buf, cap, "crypto gdoi ks rekey group %s", w[5]);
+		else
+			snprintf(buf, cap, "crypto gdoi ks rekey");
+		*type = GDOI_CTL_EXEC;
+		return 0;
+	}
+	/* debug TOKENS | no debug | undebug all */
+	if (word_is(w, n, 0, "debug") && n == 2) {
+		snprintf(buf, cap, "debug %s", w[1]);
+		*type = GDOI_CTL_EXEC;
+		return 0;
+	}
+	if ((word_is(w, n, 0, "no") && word_is(w, n, 1, "debug") && n == 2) ||
+	    (word_is(w, n, 0, "undebug") && word_is(w, n, 1, "all") && n == 2)) {
+		snprintf(buf, cap, "no debug");
+		*type = GDOI_CTL_EXEC;
 		return 0;
 	}
 	if (word_is(w, n, 0, "reload") && n == 1) {

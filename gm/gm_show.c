@@ -119,6 +119,63 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 	(void)m;
 }
 
+/* One KEK SA of "show crypto gdoi gm rekey detail": its cookies and life. */
+static void
+show_kek_sa(struct gdoi_tree *t, const char *key, const char *label, const uint8_t *spi,
+    uint64_t expiry, uint64_t now)
+{
+	char ic[2 * ISAKMP_COOKIE_LEN + 1], rc[2 * ISAKMP_COOKIE_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < ISAKMP_COOKIE_LEN; i++) {
+		snprintf(ic + 2 * i, 3, "%02X", spi[i]);
+		snprintf(rc + 2 * i, 3, "%02X", spi[ISAKMP_COOKIE_LEN + i]);
+	}
+	gdoi_tree_open(t, key, label);
+	gdoi_tree_attr(t, "my_cookie", "my-cookie", "%s", ic);
+	gdoi_tree_attr(t, "his_cookie", "his-cookie", "%s", rc);
+	gdoi_tree_attr(t, "remaining", "Remaining lifetime (secs)", "%u",
+	    gdoi_remaining_s(expiry, now));
+	gdoi_tree_close(t);
+}
+
+static void
+show_rekey_detail(struct gdoi_tree *t, const struct gm_group *g, uint64_t now)
+{
+	const struct gdoi_kek *k = &g->g_pol.gp_kek;
+	char a[64], tb[32];
+	struct tm tm;
+
+	gdoi_tree_open(t, g->g_name, NULL);
+	gdoi_tree_attr(t, "group", "Group", "%s (%s)", g->g_name,
+	    g->g_has_pol && g->g_pol.gp_has_kek && k->kek_multicast ? "Multicast" : "Unicast");
+	gdoi_tree_attr(t, "rekeys_received", "Number of Rekeys received (cumulative)", "%u",
+	    g->g_rekeys);
+	gdoi_tree_attr(t, "after_register", "Number of Rekeys received after registration", "%u",
+	    g->g_rekeys_since_reg);
+	gdoi_tree_attr(t, "acks_sent", "Number of Rekey Acks sent", "%u", g->g_acks_sent);
+	gdoi_tree_attr(t, "last_rekey_seq", "Last rekey seq num", "%u",
+	    g->g_has_pol ? g->g_pol.gp_seq : 0);
+	gdoi_tree_attr(t, "last_rekey_from", "Last rekey from", "%s",
+	    g->g_rekeys > 0 ? gdoi_peer_str(&g->g_last_rekey_from, a, sizeof(a)) : "0.0.0.0");
+	if (g->g_rekeys > 0) {
+		localtime_r(&g->g_last_rekey_time, &tm);
+		strftime(tb, sizeof(tb), "%Y-%m-%d %H:%M:%S", &tm);
+	}
+	gdoi_tree_attr(t, "last_rekey_time", "Rekey Received", "%s", g->g_rekeys > 0 ? tb : "never");
+	gdoi_tree_open(t, "kek", "Rekey (KEK) SA information :");
+	if (g->g_has_pol && g->g_pol.gp_has_kek)
+		show_kek_sa(t, "current", "KEK SA (current)", k->kek_spi, k->kek_expiry_ms, now);
+	if (g->g_has_prev_kek && g->g_prev_kek.kek_expiry_ms > now)
+		show_kek_sa(t, "previous", "KEK SA (previous, receive only)", g->g_prev_kek.kek_spi,
+		    g->g_prev_kek.kek_expiry_ms, now);
+	if (g->g_kek_deleted)
+		show_kek_sa(t, "deleted", "KEK SA (expired, deleted)", g->g_deleted_kek_spi,
+		    g->g_deleted_kek_expiry, now);
+	gdoi_tree_close(t);
+	gdoi_tree_close(t);
+}
+
 int
 gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t errcap)
 {
@@ -128,6 +185,11 @@ gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,
 
 	switch (type) {
 	case GDOI_CTL_SHOW:
+		if (strcmp(cmd, "crypto gdoi gm rekey detail") == 0) {
+			for (i = 0; i < m->m_ngroups; i++)
+				show_rekey_detail(t, &m->m_groups[i], now);
+			return 0;
+		}
 		if (strcmp(cmd, "crypto gdoi") != 0 && strcmp(cmd, "crypto gdoi gm") != 0) {
 			snprintf(err, errcap, "unknown command: show %s", cmd);
 			return -1;

@@ -76,6 +76,7 @@ struct ks_group {
 	/* a configuration change to announce (SIGHUP): TEKs made for the new
 	 * policy (pending), a KEK to replace (kek) */
 	uint8_t g_policy_pending, g_policy_kek;
+	uint8_t g_force_pending;       /* crypto gdoi ks rekey: replace every TEK now */
 	/* SEQ high-water mark: every SEQ sent is <= it, and it is on disk
 	 * before a SEQ above the previous one goes out */
 	uint32_t g_seq_hw;
@@ -124,6 +125,7 @@ int ks_seq_load(struct ks *k, struct ks_group *g);
 void ks_rekey_ack_input(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t *msg,
     size_t len);
 uint64_t ks_rekey_deadline(struct ks *k);
+int ks_rekey_force(struct ks *k, struct ks_group *g);
 void ks_rekey_tick(struct ks *k, uint64_t now);
 void ks_rekey_clear(struct ks_group *g);
 uint64_t ks_group_rekey_at(const struct ks *k, const struct ks_group *g, uint64_t *kek_at);

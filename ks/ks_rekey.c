@@ -111,8 +111,8 @@ ks_group_rekey_at(const struct ks *k, const struct ks_group *g, uint64_t *kek_at
 	t = gdoi_sched_kek_rekey_at(g->g_kek_created_ms, p->gp_kek.kek_life_s, lead,
 	    g->g_conf->g_rekey.rk_legacy);
 	*kek_at = t;
-	if (g->g_policy_pending || g->g_policy_kek)
-		best = 0; /* a configuration change: due now */
+	if (g->g_policy_pending || g->g_policy_kek || g->g_force_pending)
+		best = 0; /* a configuration change or an operator's rekey: due now */
 	return t < best ? t : best;
 }
 
@@ -402,6 +402,7 @@ ks_rekey_start(struct ks *k, struct ks_group *g, uint64_t now, int kek_due)
 	uint64_t lead = gdoi_sched_tek_lead_s(KS_TEK_LEAD_S, retx_count(g), retx_interval(g));
 	struct ks_member *m;
 	int new_teks = g->g_policy_pending, policy = new_teks || g->g_policy_kek;
+	int force = g->g_force_pending;
 	size_t i;
 	unsigned nt = 0;
 
@@ -421,14 +422,14 @@ ks_rekey_start(struct ks *k, struct ks_group *g, uint64_t now, int kek_due)
 			nt++;
 			continue;
 		}
-		if (gdoi_sched_tek_rekey_at(created, tk->tek_life_s, lead) > now)
+		if (!force && gdoi_sched_tek_rekey_at(created, tk->tek_life_s, lead) > now)
 			continue;
 		if (ks_new_tek(g, tk, now) < 0)
 			return;
 		nt++;
 	}
 	kek_due = kek_due || g->g_policy_kek;
-	g->g_policy_pending = g->g_policy_kek = 0;
+	g->g_policy_pending = g->g_policy_kek = g->g_force_pending = 0;
 	if (kek_due && ks_new_kek(k, g, now) < 0)
 		return;
 	if (gdoi_gpolicy_copy(&g->g_tx_pol, p) < 0)
@@ -442,8 +443,8 @@ ks_rekey_start(struct ks *k, struct ks_group *g, uint64_t now, int kek_due)
 	g->g_kek_rekeys += kek_due != 0;
 	g->g_policy_rekeys += policy != 0;
 	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_REKEY",
-	    "Group %s: %srekey with %u new TEK%s%s", g->g_name, policy ? "policy change " : "",
-	    nt, nt == 1 ? "" : "s", kek_due ? " and a new KEK" : "");
+	    "Group %s: %srekey with %u new TEK%s%s", g->g_name, policy ? "policy change " :
+	    force ? "operator's " : "", nt, nt == 1 ? "" : "s", kek_due ? " and a new KEK" : "");
 	for (m = g->g_members; m != NULL; m = m->m_next) {
 		m->m_in_tx = !m->m_ejected;
 		m->m_tx_acked = 0;
@@ -562,4 +563,19 @@ ks_rekey_ack_input(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t 
 			all = 0;
 	if (all) /* every target has it: no retransmission needed */
 		ks_rekey_finish(k, g, now, 1);
+}
+
+/*
+ * "crypto gdoi ks rekey": replace every TEK of g (new SPIs and keys) and
+ * announce them at once, as a scheduled TEK rekey would.  0, or -1 when g
+ * has no rekey SA (its members get new keys only by registering).
+ */
+int
+ks_rekey_force(struct ks *k, struct ks_group *g)
+{
+	(void)k;
+	if (!g->g_pol.gp_has_kek || g->g_sigkey == NULL)
+		return -1;
+	g->g_force_pending = 1;
+	return 0;
 }

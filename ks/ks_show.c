@@ -146,6 +146,34 @@ ks_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,
 		gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
 		return 0;
 	}
+	if (type == GDOI_CTL_EXEC && strncmp(cmd, "crypto gdoi ks rekey", 20) == 0 &&
+	    (cmd[20] == '\0' || strncmp(cmd + 20, " group ", 7) == 0)) {
+		const char *name = cmd[20] != '\0' ? cmd + 27 : NULL;
+		size_t i, n = 0;
+
+		for (i = 0; i < k->k_ngroups; i++) {
+			struct ks_group *g = &k->k_groups[i];
+
+			if (name != NULL && strcmp(g->g_name, name) != 0)
+				continue;
+			if (ks_rekey_force(k, g) == 0) {
+				gdoi_tree_attr(t, g->g_name, g->g_name, "%s", "rekey started");
+				n++;
+			} else if (name != NULL) {
+				snprintf(err, errcap, "group %s has no rekey SA: its members get new "
+				    "keys by registering", name);
+				return -1;
+			}
+		}
+		if (n == 0) {
+			snprintf(err, errcap, name != NULL ? "no group %s on this key server" :
+			    "no group with a rekey SA on this key server%s", name != NULL ? name : "");
+			return -1;
+		}
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_REKEY_FORCED",
+		    "Rekey of %s requested by the operator", name != NULL ? name : "every group");
+		return 0;
+	}
 	if (type == GDOI_CTL_SHOW) {
 		if (strcmp(cmd, "crypto gdoi") == 0 || strcmp(cmd, "crypto gdoi ks") == 0 ||
 		    strcmp(cmd, "crypto gdoi ks members") == 0 ||

@@ -722,13 +722,41 @@ rt_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
 	gdoi_ev_break(rt->rt_loop);
 }
 
+/*
+ * Requests both daemons answer alike ("debug TOKENS", "no debug"); the
+ * rest go to the daemon's own handler.
+ */
+static int
+rt_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t cap)
+{
+	struct gdoi_rt *rt = arg;
+
+	if (type == GDOI_CTL_EXEC && strcmp(cmd, "no debug") == 0) {
+		(void)gdoi_log_debug_enable(NULL);
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "DEBUG", "Debugging is off");
+		gdoi_tree_attr(t, "debug", "Debug", "%s", "off");
+		return 0;
+	}
+	if (type == GDOI_CTL_EXEC && strncmp(cmd, "debug ", 6) == 0) {
+		if (gdoi_log_debug_enable(cmd + 6) < 0) {
+			snprintf(err, cap, "debug: '%s' is not a comma-separated list of tokens "
+			    "(letters, digits, _ and -; or all)", cmd + 6);
+			return -1;
+		}
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "DEBUG", "Debugging %s is on", cmd + 6);
+		gdoi_tree_attr(t, "debug", "Debug", "%s", cmd + 6);
+		return 0;
+	}
+	return rt->rt_ops->ro_ctl(rt->rt_arg, type, cmd, t, err, cap);
+}
+
 static void
 rt_ctl_cb(struct gdoi_ev_io *w, int fd, void *arg)
 {
 	struct gdoi_rt *rt = arg;
 
 	(void)w;
-	gdoi_ctl_serve(fd, rt->rt_ops->ro_ctl, rt->rt_arg);
+	gdoi_ctl_serve(fd, rt_ctl, rt);
 	rt->rt_ops->ro_rearm(rt->rt_arg);
 }
 

@@ -6,7 +6,9 @@
  *   version(1) = 1 | type(1) | reserved(2) = 0 | length(4, big-endian) | body
  * Request types: GDOI_CTL_SHOW (body: the command words after "show",
  * e.g. "crypto gdoi" or "crypto gdoi ks members", UTF-8, no NUL),
- * GDOI_CTL_CLEAR (e.g. "crypto gdoi" = re-register), GDOI_CTL_RELOAD.
+ * GDOI_CTL_CLEAR (e.g. "crypto gdoi" = re-register), GDOI_CTL_RELOAD,
+ * GDOI_CTL_EXEC (an action: "crypto gdoi ks rekey [GROUP]", "debug
+ * TOKENS", "no debug").
  * Reply types: GDOI_CTL_OK (body: a serialized tree, tree.h) or
  * GDOI_CTL_ERROR (body: a message).  Bodies are at most GDOI_CTL_MAX.
  */
@@ -26,6 +28,7 @@ enum gdoi_ctl_type {
 	GDOI_CTL_SHOW = 1,
 	GDOI_CTL_CLEAR = 2,
 	GDOI_CTL_RELOAD = 3,
+	GDOI_CTL_EXEC = 4,
 	GDOI_CTL_OK = 128,
 	GDOI_CTL_ERROR = 129,
 };

@@ -195,6 +195,30 @@ check "GM2 has a new TEK ($tek0 -> $(kv gm2 group.G1.tek.0.spi))" \
 check "GM2 did not register for it" [ "$(kv gm2 group.G1.succeeded_registrations)" = "$regs" ]
 check "the KS kept its members over the reload" [ "$(kv ks group.G1.members)" = 3 ]
 
+# ---- 2c. operator commands: a forced rekey, rekey detail, debug ---------
+tek0=$(kv gm2 group.G1.tek.0.spi)
+regs=$(kv gm2 group.G1.succeeded_registrations)
+check "gdoictl crypto gdoi ks rekey is accepted" \
+	sh -c "'$ctl' -s '$tmp/ks.sock' crypto gdoi ks rekey group G1 >/dev/null"
+forced() { [ "$(kv gm2 group.G1.tek.0.spi)" != "$tek0" ]; }
+check "GM2 got a new TEK from the operator's rekey" gdoi_wait_for 30 forced
+check "KS logged the operator's rekey" grep -q "KS_REKEY_FORCED" "$tmp/ks.log"
+check "GM2 did not register for it" [ "$(kv gm2 group.G1.succeeded_registrations)" = "$regs" ]
+check "a rekey of an unknown group is refused" \
+	sh -c "! '$ctl' -s '$tmp/ks.sock' crypto gdoi ks rekey group NOPE 2>/dev/null"
+curkek() {
+	detail=$("$ctl" -s "$tmp/gm2.sock" -f keyvalue show crypto gdoi gm rekey detail)
+	cur=$(printf '%s\n' "$detail" | sed -n 's/^G1.kek.current.my_cookie=//p')
+	cur=$cur$(printf '%s\n' "$detail" | sed -n 's/^G1.kek.current.his_cookie=//p')
+	[ -n "$cur" ] && [ "$cur" = "$(kv gm2 group.G1.kek.spi)" ]
+}
+check "rekey detail shows the current KEK's cookies" gdoi_wait_for 10 curkek
+check "debug switches on at run time" \
+	sh -c "'$ctl' -s '$tmp/ks.sock' debug rekey >/dev/null && grep -q 'DEBUG: Debugging rekey is on' '$tmp/ks.log'"
+check "a bad debug token is refused" sh -c "! '$ctl' -s '$tmp/ks.sock' debug 'x y!' 2>/dev/null"
+check "no debug switches it off" \
+	sh -c "'$ctl' -s '$tmp/ks.sock' no debug >/dev/null && grep -q 'DEBUG: Debugging is off' '$tmp/ks.log'"
+
 # ---- 3. GM3's ACKs are lost: removed after 3 rekeys ----------------------
 ip netns exec "$prefix-gm3" nft -f - <<'NFT'
 table inet gdoiack {
