@@ -193,6 +193,11 @@ print_error(const uint8_t *msg, size_t len)
 static const char *
 err_text(int rc)
 {
+	/* a reply whose frame header is not ours: whatever listens there is
+	 * not a gdoi daemon (the codes are the codec's, whose texts speak of
+	 * ISAKMP) */
+	if (rc == GDOI_E_VERSION || rc == GDOI_E_LENGTH)
+		return "not a gdoi control socket (the reply is not a control frame)";
 	return rc < 0 && rc > -4096 && rc < GDOI_E_ORDER ? strerror(-rc) : gdoi_strerror(rc);
 }
 

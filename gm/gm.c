@@ -720,8 +720,7 @@ gm_init(struct gm *m, const struct gdoi_daemon_opts *o)
 		return -1;
 	if (gdoi_rt_listen(&m->m_rt, m->m_conf) < 0)
 		return -1;
-	return gdoi_rt_open(&m->m_rt, o, m->m_conf->c_keylog, m->m_conf->c_ctl_socket,
-	    "/run/gdoi/gm.sock");
+	return gdoi_rt_open(&m->m_rt, o, m->m_conf, "/run/gdoi/gm.sock");
 }
 
 void

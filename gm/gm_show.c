@@ -186,8 +186,10 @@ gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,
 	switch (type) {
 	case GDOI_CTL_SHOW:
 		if (strcmp(cmd, "crypto gdoi gm rekey detail") == 0) {
+			gdoi_tree_open(t, "group", "");
 			for (i = 0; i < m->m_ngroups; i++)
 				show_rekey_detail(t, &m->m_groups[i], now);
+			gdoi_tree_close(t);
 			return 0;
 		}
 		if (strcmp(cmd, "crypto gdoi") != 0 && strcmp(cmd, "crypto gdoi gm") != 0) {

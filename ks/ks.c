@@ -1137,8 +1137,7 @@ ks_init(struct ks *k, const struct gdoi_daemon_opts *o)
 		return -1;
 	if (gdoi_rt_listen(&k->k_rt, k->k_conf) < 0)
 		return -1;
-	if (gdoi_rt_open(&k->k_rt, o, k->k_conf->c_keylog, k->k_conf->c_ctl_socket,
-	    "/run/gdoi/ks.sock") < 0)
+	if (gdoi_rt_open(&k->k_rt, o, k->k_conf, "/run/gdoi/ks.sock") < 0)
 		return -1;
 	for (i = 0; i < k->k_ngroups; i++) /* made before the key log was open */
 		ks_keylog_kek(k, &k->k_groups[i]);

@@ -26,6 +26,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -630,8 +631,11 @@ ld_daemon(struct ld *l, const xmlNode *n)
 	    attr_dup(l, n, "pid-file", 0, &c->c_pid_file) != 0 ||
 	    attr_dup(l, n, "state-dir", 0, &c->c_state_dir) != 0 ||
 	    attr_dup(l, n, "keylog", 0, &c->c_keylog) != 0 ||
+	    attr_dup(l, n, "control-group", 0, &c->c_ctl_group) != 0 ||
 	    attr_uint(l, n, "port", 1, 65535, 0, PORT_DEF, &port) != 0)
 		return -1;
+	if (c->c_ctl_group != NULL && getgrnam(c->c_ctl_group) == NULL)
+		return ld_fail(l, n, "control-group: no group %s on this system", c->c_ctl_group);
 	c->c_port = (uint16_t)port;
 	i = count_children(n, "listen");
 	if (i == 0)
@@ -1457,7 +1461,7 @@ static const struct {
 	const char *r_elem, *r_attrs, *r_children;
 } ld_rules[] = {
 	{ "gdoi", "", "daemon isakmp access-list transform-set ipsec-profile group" },
-	{ "daemon", "control-socket pid-file state-dir keylog port", "listen" },
+	{ "daemon", "control-socket control-group pid-file state-dir keylog port", "listen" },
 	{ "listen", "address", "" },
 	{ "isakmp", "", "policy key certificates identity" },
 	{ "policy", "priority encryption key-length hash authentication group lifetime", "" },
@@ -1785,6 +1789,7 @@ gdoi_conf_free(struct gdoi_conf *c)
 	}
 	free(c->c_group);
 	free(c->c_ctl_socket);
+	free(c->c_ctl_group);
 	free(c->c_pid_file);
 	free(c->c_state_dir);
 	free(c->c_keylog);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <limits.h>
@@ -806,18 +807,27 @@ gdoi_rt_init(struct gdoi_rt *rt, const struct gdoi_rt_ops *ops, void *arg)
 }
 
 int
-gdoi_rt_open(struct gdoi_rt *rt, const struct gdoi_daemon_opts *o, const char *conf_keylog,
-    const char *conf_ctl, const char *dflt_ctl)
+gdoi_rt_open(struct gdoi_rt *rt, const struct gdoi_daemon_opts *o, const struct gdoi_conf *c,
+    const char *dflt_ctl)
 {
-	const char *ctl = o->o_ctl != NULL ? o->o_ctl : conf_ctl != NULL ? conf_ctl : dflt_ctl;
+	const char *ctl = o->o_ctl != NULL ? o->o_ctl : c->c_ctl_socket != NULL ?
+	    c->c_ctl_socket : dflt_ctl;
+	const struct group *gr;
 
-	if (gdoi_daemon_keylog(o->o_keylog, conf_keylog, &rt->rt_keylog) < 0)
+	if (gdoi_daemon_keylog(o->o_keylog, c->c_keylog, &rt->rt_keylog) < 0)
 		return -1;
 	rt->rt_ctl_path = strdup(ctl);
 	rt->rt_ctl_fd = gdoi_ctl_listen(ctl);
 	if (rt->rt_ctl_path == NULL || rt->rt_ctl_fd < 0) {
 		gdoi_log("GDOI", GDOI_LOG_ERR, "CONTROL", "cannot listen on %s: %s", ctl,
 		    strerror(rt->rt_ctl_fd < 0 ? -rt->rt_ctl_fd : ENOMEM));
+		return -1;
+	}
+	/* mode 0660 (ctl.c): root, and the configured group when there is one */
+	if (c->c_ctl_group != NULL &&
+	    ((gr = getgrnam(c->c_ctl_group)) == NULL || chown(ctl, (uid_t)-1, gr->gr_gid) != 0)) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "CONTROL", "%s: cannot give it to group %s: %s", ctl,
+		    c->c_ctl_group, gr == NULL ? "no such group" : strerror(errno));
 		return -1;
 	}
 	rt->rt_ctl_io = gdoi_ev_io_new(rt->rt_loop, rt->rt_ctl_fd, rt_ctl_cb, rt);

@@ -140,6 +140,7 @@ struct gdoi_conf {
 	size_t c_ngroup;
 	/* daemon settings (command-line options override) */
 	char *c_ctl_socket;         /**< control socket path, or NULL */
+	char *c_ctl_group;          /**< group that may use it besides root, or NULL */
 	char *c_pid_file;
 	char *c_state_dir;          /**< KS: persistent state (keys, SEQ) */
 	char *c_keylog;             /**< Phase 1 keylog, NULL = off */

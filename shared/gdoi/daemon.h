@@ -170,8 +170,8 @@ struct gdoi_rt {
 int gdoi_rt_init(struct gdoi_rt *rt, const struct gdoi_rt_ops *ops, void *arg);
 /** Keylog (-k, configuration, $GDOI_KEYLOG) and control socket (-s, the
  *  configuration, else dflt).  0, or -1 with the reason logged. */
-int gdoi_rt_open(struct gdoi_rt *rt, const struct gdoi_daemon_opts *o, const char *conf_keylog,
-    const char *conf_ctl, const char *dflt_ctl);
+int gdoi_rt_open(struct gdoi_rt *rt, const struct gdoi_daemon_opts *o,
+    const struct gdoi_conf *c, const char *dflt_ctl);
 /** Bind a UDP socket (af 4/6, addr NULL = any) and watch it: its fd, or -errno. */
 int gdoi_rt_udp(struct gdoi_rt *rt, uint8_t af, const uint8_t *addr, uint16_t port);
 /**

@@ -10,12 +10,12 @@
 #      the demo's instances: group G1, TEK 0, member 0, ACL entries 0 and
 #      1); within a reply every key is unique and, but for the group name,
 #      made of [a-z0-9_.-];
-#   2. for each show command of each daemon (GM: "show crypto gdoi", "show
-#      crypto gdoi gm"; KS: "show crypto gdoi", "... ks", "... ks members",
-#      "... ks policy"): the JSON parses (python3 -m json.tool), its member
-#      names are unique among siblings, and flattened to dotted paths it
-#      equals the keyvalue output (keys, values, order); the XML is
-#      well-formed, validates against shared/gdoictl.rng (xmllint) and
+#   2. for each show command of each daemon (GM: "show crypto gdoi", "...
+#      gm", "... gm rekey detail"; KS: "show crypto gdoi", "... ks", "... ks
+#      members", "... ks policy"): the JSON parses (python3 -m json.tool),
+#      its member names are unique among siblings, and flattened to dotted
+#      paths it equals the keyvalue output (keys, values, order); the XML
+#      is well-formed, validates against shared/gdoictl.rng (xmllint) and
 #      flattened the same way equals the keyvalue output too.  The formats
 #      are read from the same state: keyvalue is read before and after the
 #      others, and everything again until the two agree;
@@ -58,7 +58,7 @@ peers_pid=
 fails=0
 
 cleanup() {
-	for p in $gm_pid $ks_pid $peers_pid; do kill -KILL "$p" 2>/dev/null; done
+	for p in $gm_pid $ks_pid $peers_pid; do kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	bash "$netns" down "$prefix" >/dev/null 2>&1
 	gdoi_tmp_done "$tmp"
 }
@@ -69,6 +69,9 @@ for t in python3 xmllint; do
 	command -v "$t" >/dev/null || { echo "$me: FAIL: $t is not installed (make deps)"; exit 1; }
 done
 [ -r "$rng" ] || { echo "$me: FAIL: $rng is missing"; exit 1; }
+# the interpreter itself: a version manager's python3 wrapper can take most
+# of a second to start, and the test starts python 20 times
+py=$(python3 -c 'import sys; print(sys.executable)') && [ -x "$py" ] || py=python3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdoi-ctl.XXXXXX") || exit 1
 mkdir -p "$tmp/state"
 
@@ -207,7 +210,14 @@ same() {
 # [a-z0-9_.-] once the group name (an instance key from the configuration)
 # is set aside.
 dup_keys() { cut -d= -f1 "$1" | sort | uniq -d; }
-odd_keys() { cut -d= -f1 "$1" | sed 's/^group\.G1\./group./' | grep -vE '^[a-z0-9_.-]+$'; }
+odd_keys() { cut -d= -f1 "$1" | sed -E 's/(^|\.)G1\./\1group-name./' | grep -vE '^[a-z0-9_.-]+$'; }
+
+json_ok() { "$py" -m json.tool <"$1" >/dev/null; }
+xml_ok() {
+	xmllint --noout --relaxng "$rng" - <"$1" 2>"$1.xmllint" && return 0
+	sed 's/^/    /' "$1.xmllint"
+	return 1
+}
 
 # view NAME DAEMON WORDS...: the machine formats of one show command agree.
 view() {
@@ -219,22 +229,19 @@ view() {
 		fails=$((fails + 1))
 		return
 	fi
-	bad=$(dup_keys "$o.kv")
-	check "$what: keyvalue keys are unique${bad:+ (twice: $(echo $bad))}" [ -z "$bad" ]
-	bad=$(odd_keys "$o.kv")
-	check "$what: keys are [a-z0-9_.-]${bad:+ (not: $(echo $bad))}" [ -z "$bad" ]
-	check "$what: JSON parses (python3 -m json.tool)" \
-		sh -c "python3 -m json.tool <'$o.json' >/dev/null"
-	if python3 "$tmp/flat.py" json "$o.json" >"$o.json.kv"; then
+	bad=$(dup_keys "$o.kv" | tr '\n' ' ')
+	check "$what: keyvalue keys are unique${bad:+ (twice: $bad)}" [ -z "$bad" ]
+	bad=$(odd_keys "$o.kv" | tr '\n' ' ')
+	check "$what: keys are [a-z0-9_.-]${bad:+ (not: $bad)}" [ -z "$bad" ]
+	check "$what: JSON parses (python3 -m json.tool)" json_ok "$o.json"
+	if "$py" "$tmp/flat.py" json "$o.json" >"$o.json.kv"; then
 		same "$what: flattened JSON = keyvalue (keys, values, order)" "$o.kv" "$o.json.kv"
 	else
 		echo "FAIL $what: JSON not flattened (above)"
 		fails=$((fails + 1))
 	fi
-	check "$what: XML validates against gdoictl.rng" \
-		sh -c "xmllint --noout --relaxng '$rng' - <'$o.xml' 2>'$o.xmllint' ||
-			{ sed 's/^/    /' '$o.xmllint'; exit 1; }"
-	if python3 "$tmp/flat.py" xml "$o.xml" "$o.kv" >"$o.xml.kv"; then
+	check "$what: XML is well-formed and validates against gdoictl.rng" xml_ok "$o.xml"
+	if "$py" "$tmp/flat.py" xml "$o.xml" "$o.kv" >"$o.xml.kv"; then
 		same "$what: flattened XML = keyvalue (keys, values, order)" "$o.kv" "$o.xml.kv"
 	else
 		echo "FAIL $what: XML not flattened (above)"
@@ -257,7 +264,7 @@ pin() {
 	else
 		echo "FAIL $1 differs from data/$2 (- committed, + now):"
 		diff -u "$data/$2" "$3" | sed 's/^/    /' | head -n 80
-		echo "     The output contract changed.  If that is deliberate, update the list"
+		echo "     The output contract changed.  If that is deliberate, rewrite the file"
 		echo "     (REGEN=1 make -C tests/integration check TESTS=ctl_check.sh) and"
 		echo "     commit the new tests/integration/data/$2 with the change."
 		fails=$((fails + 1))
@@ -265,15 +272,138 @@ pin() {
 }
 
 # run ARGS...: gdoictl with its stdout, stderr and exit status in
-# $tmp/e.out, $tmp/e.err and $rc.
+# $tmp/e.out, $tmp/e.err and $rc; its error message in $msg.
 rc=
+msg=
 run() {
 	"$ctl" "$@" >"$tmp/e.out" 2>"$tmp/e.err"
 	rc=$?
+	msg=$(head -n 1 "$tmp/e.err")
 }
-err_is() { [ "$(cat "$tmp/e.err")" = "$1" ]; }
-# one line on stderr, starting with $1, with something after it
-err_line() {
-	[ "$(wc -l <"$tmp/e.err")" = 1 ] && [ -z "$(cat "$tmp/e.out")" ] &&
-		case $(cat "$tmp/e.err") in "$1"?*) true ;; *) false ;; esac
+# expect RC is|starts TEXT: the last run exited with RC, printed nothing on
+# stdout and one line on stderr: TEXT, or TEXT followed by a reason.
+expect() {
+	[ "$rc" = "$1" ] && [ ! -s "$tmp/e.out" ] && [ "$(wc -l <"$tmp/e.err")" = 1 ] || return 1
+	case $2 in
+	is) [ "$msg" = "$3" ] ;;
+	*) case $msg in "$3"?*) true ;; *) false ;; esac ;;
+	esac
 }
+# the usage error of gdoictl(8): exit 64, the message, the usage line
+usage_is() {
+	[ "$rc" = 64 ] && [ ! -s "$tmp/e.out" ] && [ "$(wc -l <"$tmp/e.err")" = 2 ] &&
+		[ "$msg" = "$1" ] && sed -n 2p "$tmp/e.err" | grep -q '^usage: gdoictl '
+}
+
+# Peers that are not a gdoi daemon: close.sock accepts and closes,
+# garbage.sock answers with something else, silent.sock never accepts
+# (connecting works: the backlog); all gone after 30 s in any case.
+cat >"$tmp/peers.py" <<'PY'
+import os, select, socket, sys, time
+socks = {}
+for name in ('close', 'garbage', 'silent'):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(os.path.join(sys.argv[1], name + '.sock'))
+    s.listen(8)
+    socks[s] = name
+open(os.path.join(sys.argv[1], 'peers.ready'), 'w').close()
+end = time.monotonic() + 30
+while time.monotonic() < end:
+    r, _, _ = select.select([s for s in socks if socks[s] != 'silent'], [], [], 0.5)
+    for s in r:
+        c, _ = s.accept()
+        if socks[s] == 'garbage':
+            c.settimeout(1)
+            try:
+                c.recv(4096)
+                c.sendall(b'HTTP/1.0 400 Bad Request\r\n\r\n')
+            except OSError:
+                pass
+        c.close()
+PY
+"$py" "$tmp/peers.py" "$tmp" >"$tmp/peers.log" 2>&1 &
+peers_pid=$!
+
+if ! bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 >"$tmp/netns.log" 2>&1; then
+	echo "$me: FAIL: cannot create network namespaces:"; cat "$tmp/netns.log"
+	exit 1
+fi
+bail() {
+	echo "$me: the daemons did not come up; logs in $tmp (KEEP=1 keeps them)"
+	tail -n 20 "$tmp/ks.log" "$tmp/gm1.log" 2>/dev/null
+	exit 1
+}
+cp "$top_srcdir/etc/ks.xml" "$tmp/ks.xml"
+cp "$top_srcdir/etc/gm1.xml" "$tmp/gm1.xml"
+ip netns exec "$prefix-ks" "$ks_bin" -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" -p "$tmp/ks.pid" \
+	-S "$tmp/state" >"$tmp/ks.log" 2>&1 &
+ks_pid=$!
+check "the KS is up" gdoi_wait_for 100 test -S "$tmp/ks.sock"
+[ "$fails" -eq 0 ] || bail
+ip netns exec "$prefix-gm1" "$gm_bin" -d -f "$tmp/gm1.xml" -s "$tmp/gm1.sock" \
+	-p "$tmp/gm1.pid" >"$tmp/gm1.log" 2>&1 &
+gm_pid=$!
+registered() {
+	[ "$(kv gm1 group.G1.registration_status)" = Registered ] &&
+		[ "$(kv ks group.G1.members)" = 1 ]
+}
+check "the GM registers, the KS lists it" gdoi_wait_for 100 registered
+[ "$fails" -eq 0 ] || bail
+
+# ---- 1.-3. the formats ---------------------------------------------------
+view gm gm1 show crypto gdoi
+view gm_gm gm1 show crypto gdoi gm
+view gm_rekey gm1 show crypto gdoi gm rekey detail
+view ks ks show crypto gdoi
+view ks_ks ks show crypto gdoi ks
+view ks_members ks show crypto gdoi ks members
+view ks_policy ks show crypto gdoi ks policy
+
+cut -d= -f1 "$tmp/gm.kv" | sort >"$tmp/keys-gm.txt"
+cut -d= -f1 "$tmp/ks_members.kv" | sort >"$tmp/keys-ks.txt"
+pin "GM keys of show crypto gdoi" keys-gm.txt "$tmp/keys-gm.txt"
+pin "KS keys of show crypto gdoi ks members" keys-ks.txt "$tmp/keys-ks.txt"
+mask <"$tmp/gm.txt" >"$tmp/text-gm.golden"
+mask <"$tmp/ks_members.txt" >"$tmp/text-ks.golden"
+pin "GM text of show crypto gdoi, masked" text-gm.golden "$tmp/text-gm.golden"
+pin "KS text of show crypto gdoi ks members, masked" text-ks.golden "$tmp/text-ks.golden"
+
+# ---- 4. errors -----------------------------------------------------------
+run -s "$tmp/nonexistent.sock" show crypto gdoi
+check "no such socket: exit 2 ($rc), '$msg'" \
+	expect 2 is "gdoictl: cannot connect to $tmp/nonexistent.sock: No such file or directory"
+: >"$tmp/plain"
+run -s "$tmp/plain" show crypto gdoi
+check "a plain file: exit 2 ($rc), '$msg'" expect 2 starts "gdoictl: cannot connect to $tmp/plain: "
+check "the fake peers are up" gdoi_wait_for 50 test -e "$tmp/peers.ready"
+run -s "$tmp/close.sock" show crypto gdoi
+check "a peer that closes: exit 1 ($rc), '$msg'" expect 1 starts "gdoictl: $tmp/close.sock: "
+run -s "$tmp/garbage.sock" show crypto gdoi
+check "a peer that answers garbage: exit 1 ($rc), '$msg'" \
+	expect 1 starts "gdoictl: $tmp/garbage.sock: "
+t0=$(date +%s%N)
+run -s "$tmp/silent.sock" -t 300 show crypto gdoi
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "a peer that never answers: exit 1 ($rc), '$msg'" \
+	expect 1 is "gdoictl: no reply from $tmp/silent.sock within 300 ms"
+check "... after the timeout: $ms ms (300 to 3000)" [ $((ms >= 300 && ms < 3000)) = 1 ]
+run -s "$tmp/gm1.sock" show crypto gdoi bogus
+check "show crypto gdoi bogus: exit 64 ($rc), '$msg' and the usage line" \
+	usage_is "gdoictl: unknown command 'show crypto gdoi bogus'"
+run -s "$tmp/gm1.sock" show crypto gdoi ks members
+check "a KS view asked of the GM: exit 1 ($rc), '$msg'" expect 1 starts "gdoictl: "
+
+# ---- the daemons stop -----------------------------------------------------
+kill -TERM "$gm_pid" "$ks_pid" 2>/dev/null
+gone() { ! kill -0 "$gm_pid" 2>/dev/null && ! kill -0 "$ks_pid" 2>/dev/null; }
+check "both daemons stop on SIGTERM" gdoi_wait_for 50 gone
+gm_pid=
+ks_pid=
+
+if [ "$fails" -ne 0 ]; then
+	echo "$me: $fails check(s) failed; logs in $tmp (KEEP=1 keeps them)"
+	exit 1
+fi
+echo "$me: all checks passed"
+[ "$regen" = 1 ] && echo "$me: REGEN=1: data files rewritten, review git diff tests/integration/data"
+exit 0

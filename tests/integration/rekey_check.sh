@@ -83,7 +83,8 @@ check "the KS configuration (ACKs, short lifetimes) passes -n" \
 	sh -c "'$ks_bin' -n -f '$tmp/ks.xml' >/dev/null"
 cp "$top_srcdir/etc/gm1.xml" "$tmp/gm1.xml"
 cp "$top_srcdir/etc/gm2.xml" "$tmp/gm2.xml"
-cp "$top_srcdir/etc/gm1.xml" "$tmp/gm3.xml"
+# GM3's control socket also for group "daemon" (control-group)
+sed -e 's|<daemon |<daemon control-group="daemon" |' "$top_srcdir/etc/gm1.xml" >"$tmp/gm3.xml"
 
 export GDOI_LAB=1
 # GM1's traffic, for a rekey to replay
@@ -97,6 +98,9 @@ for gm in $GMS; do
 	pids="$pids $!"
 done
 for gm in $GMS; do gdoi_wait_for 100 registered $gm; done
+check "GM3's control socket belongs to group daemon, mode 0660" \
+	[ "$(stat -c '%G %a' "$tmp/gm3.sock")" = "daemon 660" ]
+check "GM1's control socket is root's only" [ "$(stat -c '%G %a' "$tmp/gm1.sock")" = "root 660" ]
 
 # ---- 1. 30 s of samples: registered, TEK and KEK alive -------------------
 bad=$(gdoi_sample 120 1 $GMS)
@@ -208,8 +212,8 @@ check "a rekey of an unknown group is refused" \
 	sh -c "! '$ctl' -s '$tmp/ks.sock' crypto gdoi ks rekey group NOPE 2>/dev/null"
 curkek() {
 	detail=$("$ctl" -s "$tmp/gm2.sock" -f keyvalue show crypto gdoi gm rekey detail)
-	cur=$(printf '%s\n' "$detail" | sed -n 's/^G1.kek.current.my_cookie=//p')
-	cur=$cur$(printf '%s\n' "$detail" | sed -n 's/^G1.kek.current.his_cookie=//p')
+	cur=$(printf '%s\n' "$detail" | sed -n 's/^group.G1.kek.current.my_cookie=//p')
+	cur=$cur$(printf '%s\n' "$detail" | sed -n 's/^group.G1.kek.current.his_cookie=//p')
 	[ -n "$cur" ] && [ "$cur" = "$(kv gm2 group.G1.kek.spi)" ]
 }
 check "rekey detail shows the current KEK's cookies" gdoi_wait_for 10 curkek

@@ -688,6 +688,10 @@ static const struct bad {
 	{ "number too large", HDR KS("<sa-ipsec number=\"99999999999\" profile=\"p\""
 	  " match-address=\"acl\"/>"), 6,
 	  "does not match the schema: Type unsignedInt doesn't allow value '99999999999'" },
+	{ "control-group unknown",
+	  "<gdoi>\n<daemon control-group=\"no-such-group-gdoi\"/>\n<isakmp>" POL("1", "pre-share")
+	  "<key address=\"0.0.0.0/0\" secret=\"x\"/></isakmp>\n" GM END, 2,
+	  "daemon: control-group: no group no-such-group-gdoi on this system" },
 	{ "ttl out of range",
 	  HDR KS(SA1 "<rekey address=\"239.1.1.1\" ttl=\"0\" authentication-key=\"/k\"/>"), 6,
 	  "rekey: ttl 0 out of range 1..255" },
