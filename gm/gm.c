@@ -296,6 +296,9 @@ gm_installed(struct gm *m, struct gm_group *g)
 	g->g_state = GM_REGISTERED;
 	g->g_rekeys_since_reg = 0;
 	gm_mcast_update(m, g);
+	if (g->g_pol.gp_has_kek && !g->g_pol.gp_kek.kek_multicast)
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_REKEY_TRANS_2_UNI",
+		    "Group %s transitioned to Unicast Rekey.", g->g_name);
 	gm_redraw(g);
 	g->g_wake_ms = gm_rereg_time(m, g);
 }

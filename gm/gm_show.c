@@ -109,10 +109,10 @@ show_group(struct gm *m, struct gdoi_tree *t, const struct gm_group *g, uint64_t
 		}
 		gdoi_tree_close(t);
 		if (p->gp_has_kek)
-			gdoi_show_kek(t, &p->gp_kek, now);
+			gdoi_show_kek(t, &p->gp_kek, now, UINT64_MAX);
 		gdoi_tree_open(t, "tek", "TEK POLICY for the current KS-Policy ACEs Downloaded:");
 		for (i = 0; i < p->gp_ntek; i++)
-			gdoi_show_tek(t, p, i, now);
+			gdoi_show_tek(t, p, i, now, UINT64_MAX);
 		gdoi_tree_close(t);
 	}
 	gdoi_tree_close(t);

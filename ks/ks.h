@@ -106,6 +106,7 @@ struct ks {
 	size_t k_nsas;
 	struct gdoi_rt k_rt;           /* loop, sockets, timer, control, keylog */
 	struct gdoi_ratelimit k_rl_bad;
+	struct gdoi_ratelimit k_rl_ack;   /* KS_GM_ACK_MISSED */
 	time_t k_started;
 	/* counters */
 	uint64_t k_rx, k_rx_bad, k_tx, k_p1_ok, k_p1_fail;
@@ -128,6 +129,7 @@ uint64_t ks_rekey_deadline(struct ks *k);
 int ks_rekey_force(struct ks *k, struct ks_group *g);
 void ks_rekey_tick(struct ks *k, uint64_t now);
 void ks_rekey_clear(struct ks_group *g);
+uint64_t ks_tek_rekey_at(const struct ks_group *g, const struct gdoi_tek *tk);
 uint64_t ks_group_rekey_at(const struct ks *k, const struct ks_group *g, uint64_t *kek_at);
 
 /* ks_show.c */

@@ -85,6 +85,18 @@ ks_group_active(const struct ks_group *g)
 	return n;
 }
 
+/* When the scheduler replaces TEK tk of g (NEVER without a rekey SA). */
+uint64_t
+ks_tek_rekey_at(const struct ks_group *g, const struct gdoi_tek *tk)
+{
+	uint64_t lead = gdoi_sched_tek_lead_s(KS_TEK_LEAD_S, retx_count(g), retx_interval(g));
+
+	if (!g->g_pol.gp_has_kek || g->g_sigkey == NULL)
+		return GDOI_SCHED_NEVER;
+	return gdoi_sched_tek_rekey_at(tk->tek_expiry_ms - (uint64_t)tk->tek_life_s * 1000,
+	    tk->tek_life_s, lead);
+}
+
 /* The earliest rekey of g; *kek_at is when the KEK's is. */
 uint64_t
 ks_group_rekey_at(const struct ks *k, const struct ks_group *g, uint64_t *kek_at)
@@ -97,15 +109,9 @@ ks_group_rekey_at(const struct ks *k, const struct ks_group *g, uint64_t *kek_at
 	*kek_at = GDOI_SCHED_NEVER;
 	if (!p->gp_has_kek || g->g_sigkey == NULL)
 		return GDOI_SCHED_NEVER; /* no rekey SA: members re-register */
-	lead = gdoi_sched_tek_lead_s(KS_TEK_LEAD_S, retx_count(g), retx_interval(g));
-	for (i = 0; i < p->gp_ntek; i++) {
-		const struct gdoi_tek *tk = &p->gp_tek[i];
-		uint64_t created = tk->tek_expiry_ms - (uint64_t)tk->tek_life_s * 1000;
-
-		t = gdoi_sched_tek_rekey_at(created, tk->tek_life_s, lead);
-		if (t < best)
+	for (i = 0; i < p->gp_ntek; i++)
+		if ((t = ks_tek_rekey_at(g, &p->gp_tek[i])) < best)
 			best = t;
-	}
 	lead = gdoi_sched_kek_lead_s(retx_count(g), retx_interval(g),
 	    (uint32_t)ks_group_active(g), !p->gp_kek.kek_multicast);
 	t = gdoi_sched_kek_rekey_at(g->g_kek_created_ms, p->gp_kek.kek_life_s, lead,
@@ -307,7 +313,6 @@ ks_rekey_finish(struct ks *k, struct ks_group *g, uint64_t now, int count)
 	struct ks_member *m;
 	char a[64];
 
-	(void)k;
 	for (m = g->g_members; m != NULL; m = m->m_next) {
 		if (!m->m_in_tx)
 			continue;
@@ -315,8 +320,13 @@ ks_rekey_finish(struct ks *k, struct ks_group *g, uint64_t now, int count)
 		if (!count || !g->g_tx_ack || m->m_tx_acked)
 			continue;
 		m->m_acks_missed++;
-		if (++m->m_missed_run < KS_ACK_EJECT || m->m_ejected)
+		if (++m->m_missed_run < KS_ACK_EJECT || m->m_ejected) {
+			gdoi_log_rl(&k->k_rl_ack, now, "GDOI", GDOI_LOG_NOTICE, "KS_GM_ACK_MISSED",
+			    "Group %s: member %s did not acknowledge the rekey with seq # %u (%u in "
+			    "a row)", g->g_name, gdoi_addr_str(m->m_addr, m->m_af, a, sizeof(a)),
+			    g->g_tx_seq[0], m->m_missed_run);
 			continue;
+		}
 		m->m_ejected = 1;
 		g->g_ejected++;
 		gdoi_log("GDOI", GDOI_LOG_WARNING, "KS_NACK_GM_EJECT",
@@ -399,7 +409,6 @@ static void
 ks_rekey_start(struct ks *k, struct ks_group *g, uint64_t now, int kek_due)
 {
 	struct gdoi_gpolicy *p = &g->g_pol;
-	uint64_t lead = gdoi_sched_tek_lead_s(KS_TEK_LEAD_S, retx_count(g), retx_interval(g));
 	struct ks_member *m;
 	int new_teks = g->g_policy_pending, policy = new_teks || g->g_policy_kek;
 	int force = g->g_force_pending;
@@ -416,13 +425,12 @@ ks_rekey_start(struct ks *k, struct ks_group *g, uint64_t now, int kek_due)
 	g->g_tx_kek.kek_sig_hash = p->gp_kek.kek_sig_hash;
 	for (i = 0; i < p->gp_ntek; i++) {
 		struct gdoi_tek *tk = &p->gp_tek[i];
-		uint64_t created = tk->tek_expiry_ms - (uint64_t)tk->tek_life_s * 1000;
 
 		if (new_teks) { /* made for the new policy by ks_apply_groups */
 			nt++;
 			continue;
 		}
-		if (!force && gdoi_sched_tek_rekey_at(created, tk->tek_life_s, lead) > now)
+		if (!force && ks_tek_rekey_at(g, tk) > now)
 			continue;
 		if (ks_new_tek(g, tk, now) < 0)
 			return;

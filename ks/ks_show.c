@@ -31,6 +31,7 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 	const struct gdoi_conf_group *c = g->g_conf;
 	const struct ks_member *m;
 	char a[64], key[16], tb[32];
+	uint64_t kek_at = UINT64_MAX;
 	size_t i;
 
 	gdoi_tree_open(t, g->g_name, NULL);
@@ -53,7 +54,7 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 	gdoi_tree_attr(t, "rekey_key", "Rekey key file", "%s",
 	    g->g_keypath != NULL ? g->g_keypath : "-");
 	{
-		uint64_t kek_at, at = ks_group_rekey_at(k, g, &kek_at);
+		uint64_t at = ks_group_rekey_at(k, g, &kek_at);
 
 		gdoi_tree_attr(t, "rekeys_sent", "Number of rekeys sent", "%u", g->g_rekeys_sent);
 		gdoi_tree_attr(t, "retransmits", "Number of rekey retransmits", "%u", g->g_retx_sent);
@@ -79,10 +80,10 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 		    g->g_tx_seq[1], g->g_tx_seq[2], g->g_tx_seq[3]);
 	}
 	if (g->g_pol.gp_has_kek)
-		gdoi_show_kek(t, &g->g_pol.gp_kek, now);
+		gdoi_show_kek(t, &g->g_pol.gp_kek, now, kek_at);
 	gdoi_tree_open(t, "tek", "TEK POLICY:");
 	for (i = 0; i < g->g_pol.gp_ntek; i++)
-		gdoi_show_tek(t, &g->g_pol, i, now);
+		gdoi_show_tek(t, &g->g_pol, i, now, ks_tek_rekey_at(g, &g->g_pol.gp_tek[i]));
 	gdoi_tree_close(t);
 	if (members) {
 		gdoi_tree_open(t, "member", "Group Member Information:");

@@ -29,7 +29,7 @@ sig_hash_name(uint8_t h)
 }
 
 void
-gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now)
+gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now, uint64_t rekey_at)
 {
 	char hex[2 * GDOI_KEK_SPI_LEN + 1], fp[32];
 	size_t i;
@@ -52,11 +52,15 @@ gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now)
 	gdoi_tree_attr(t, "key_fingerprint", "Key Fingerprint", "%s",
 	    gdoi_fingerprint(kek->kek_key, kek->kek_keybits / 8, kek->kek_pub, kek->kek_publen, fp,
 		sizeof(fp)));
+	if (rekey_at != UINT64_MAX)
+		gdoi_tree_attr(t, "time_to_rekey", "Time to rekey (secs)", "%u",
+		    gdoi_remaining_s(rekey_at, now));
 	gdoi_tree_close(t);
 }
 
 void
-gdoi_show_tek(struct gdoi_tree *t, const struct gdoi_gpolicy *p, size_t i, uint64_t now)
+gdoi_show_tek(struct gdoi_tree *t, const struct gdoi_gpolicy *p, size_t i, uint64_t now,
+    uint64_t rekey_at)
 {
 	const struct gdoi_tek *k = &p->gp_tek[i];
 	char key[24], xf[64], fp[32], line[160];
@@ -71,6 +75,9 @@ gdoi_show_tek(struct gdoi_tree *t, const struct gdoi_gpolicy *p, size_t i, uint6
 	gdoi_tree_attr(t, "remaining", "sa timing:remaining key lifetime (sec):", "%u",
 	    gdoi_remaining_s(k->tek_expiry_ms, now));
 	gdoi_tree_attr(t, "initial_lifetime", "initial key lifetime (sec):", "%u", k->tek_life_s);
+	if (rekey_at != UINT64_MAX)
+		gdoi_tree_attr(t, "time_to_rekey", "time to rekey (sec):", "%u",
+		    gdoi_remaining_s(rekey_at, now));
 	gdoi_tree_attr(t, "anti_replay", "Anti-Replay :", "%s", "Disabled");
 	gdoi_tree_attr(t, "alg_key_size", "alg key size (bytes):", "%zu", el);
 	gdoi_tree_attr(t, "sig_key_size", "sig key size (bytes):", "%zu", il);

@@ -110,11 +110,12 @@ const char *gdoi_fingerprint(const uint8_t *a, size_t alen, const uint8_t *b, si
 unsigned gdoi_remaining_s(uint64_t expiry_ms, uint64_t now_ms);
 /** "kek" section: transport, SPI, remaining and configured lifetime,
  *  algorithms, fingerprint. */
-void gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now_ms);
+void gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now_ms,
+    uint64_t rekey_at_ms);
 /** Section "<i>" of TEK i: SPI, transform, lifetimes, key sizes, the
  *  fingerprint and its access list. */
 void gdoi_show_tek(struct gdoi_tree *t, const struct gdoi_gpolicy *p, size_t i,
-    uint64_t now_ms);
+    uint64_t now_ms, uint64_t rekey_at_ms);
 
 /* ------------------------------------------------------------------ */
 /* Control socket server                                                */
