@@ -203,6 +203,9 @@ demo: deps all
 	echo "==== gdoictl -s /run/gdoi/ks.sock show crypto gdoi"
 	$$ctl -s /run/gdoi/ks.sock show crypto gdoi
 	echo
+	# the same state over SNMP: a private snmpd on 127.0.0.1:16161 and gdoi-snmp
+	bash lab/demo-snmp.sh start build $(CURDIR)
+	echo
 	if [ -n "$(TIMESCALE)" ]; then
 		kv() { $$ctl -s /run/gdoi/gm1.sock -f keyvalue show crypto gdoi 2>/dev/null |
 			sed -n "s/^group.G1.$$1=//p"; }
@@ -228,11 +231,13 @@ demo: deps all
 	echo "  More: build/cli/gdoictl -s /run/gdoi/gm2.sock -f json show crypto gdoi"
 	echo "        ip netns exec gdoi-core tshark -i br0 -d udp.port==848,isakmp"
 	echo "        tail /run/gdoi/ks.log /run/gdoi/gm1.log  (the daemons' logs)"
+	echo "        bash lab/demo-snmp.sh walk $(CURDIR)   (GDOI-LINUX-MIB over SNMP)"
 	echo "  With 'make demo TIMESCALE=1000' a rekey arrives every ~3.5 s: watch"
 	echo "  'Rekeys received' and 'Last rekey seq num' grow in gdoictl's output."
 	echo "  Stop it with: make demo-stop"
 
 demo-stop:
+	bash lab/demo-snmp.sh stop
 	for d in gm2 gm1 ks; do
 		f=/run/gdoi/$$d.pid
 		[ -f $$f ] || continue
