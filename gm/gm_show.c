@@ -176,54 +176,74 @@ show_rekey_detail(struct gdoi_tree *t, const struct gm_group *g, uint64_t now)
 	gdoi_tree_close(t);
 }
 
-int
-gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t errcap)
+static int
+gm_cmd_show(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
 {
-	struct gm *m = arg;
+	struct gm *m = ctx;
 	uint64_t now = gm_now(m);
 	size_t i;
 
-	switch (type) {
-	case GDOI_CTL_SHOW:
-		if (strcmp(cmd, "crypto gdoi gm rekey detail") == 0) {
-			gdoi_tree_open(t, "group", "");
-			for (i = 0; i < m->m_ngroups; i++)
-				show_rekey_detail(t, &m->m_groups[i], now);
-			gdoi_tree_close(t);
-			return 0;
-		}
-		if (strcmp(cmd, "crypto gdoi") != 0 && strcmp(cmd, "crypto gdoi gm") != 0) {
-			snprintf(err, errcap, "unknown command: show %s", cmd);
-			return -1;
-		}
-		gdoi_tree_open(t, "group", "GROUP INFORMATION");
-		for (i = 0; i < m->m_ngroups; i++)
-			show_group(m, t, &m->m_groups[i], now);
-		gdoi_tree_close(t);
-		gdoi_tree_open(t, "gm", NULL);
-		gdoi_tree_attr(t, "rx", "Datagrams received", "%llu", (unsigned long long)m->m_rx);
-		gdoi_tree_attr(t, "rx_bad", "Datagrams dropped as malformed", "%llu",
-		    (unsigned long long)m->m_rx_bad);
-		gdoi_tree_close(t);
-		return 0;
-	case GDOI_CTL_CLEAR:
-		if (strcmp(cmd, "crypto gdoi") != 0) {
-			snprintf(err, errcap, "unknown command: clear %s", cmd);
-			return -1;
-		}
-		gm_clear(m);
-		gdoi_tree_attr(t, "clear", "Clear", "%s", "registering again");
-		return 0;
-	case GDOI_CTL_RELOAD:
-		if (gm_reload(m) < 0) {
-			snprintf(err, errcap, "reload failed: the running configuration is kept "
-			    "(see the log for the reason)");
-			return -1;
-		}
-		gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
-		return 0;
-	default:
-		snprintf(err, errcap, "this request is not supported by the group member");
+	(void)arg, (void)err, (void)cap;
+	gdoi_tree_open(t, "group", "GROUP INFORMATION");
+	for (i = 0; i < m->m_ngroups; i++)
+		show_group(m, t, &m->m_groups[i], now);
+	gdoi_tree_close(t);
+	gdoi_tree_open(t, "gm", NULL);
+	gdoi_tree_attr(t, "rx", "Datagrams received", "%llu", (unsigned long long)m->m_rx);
+	gdoi_tree_attr(t, "rx_bad", "Datagrams dropped as malformed", "%llu",
+	    (unsigned long long)m->m_rx_bad);
+	gdoi_tree_close(t);
+	return 0;
+}
+
+static int
+gm_cmd_rekey_detail(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	struct gm *m = ctx;
+	uint64_t now = gm_now(m);
+	size_t i;
+
+	(void)arg, (void)err, (void)cap;
+	gdoi_tree_open(t, "group", "");
+	for (i = 0; i < m->m_ngroups; i++)
+		show_rekey_detail(t, &m->m_groups[i], now);
+	gdoi_tree_close(t);
+	return 0;
+}
+
+static int
+gm_cmd_clear(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)arg, (void)err, (void)cap;
+	gm_clear(ctx);
+	gdoi_tree_attr(t, "clear", "Clear", "%s", "registering again");
+	return 0;
+}
+
+static int
+gm_cmd_reload(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)arg;
+	if (gm_reload(ctx) < 0) {
+		snprintf(err, cap, "reload failed: the running configuration is kept "
+		    "(see the log for the reason)");
 		return -1;
 	}
+	gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
+	return 0;
+}
+
+static const struct gdoi_ctl_cmd gm_cmds[] = {
+	{ GDOI_CTL_SHOW, "crypto gdoi", 0, gm_cmd_show },
+	{ GDOI_CTL_SHOW, "crypto gdoi gm", 0, gm_cmd_show },
+	{ GDOI_CTL_SHOW, "crypto gdoi gm rekey detail", 0, gm_cmd_rekey_detail },
+	{ GDOI_CTL_CLEAR, "crypto gdoi", 0, gm_cmd_clear },
+	{ GDOI_CTL_RELOAD, NULL, 0, gm_cmd_reload },
+};
+
+int
+gm_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t errcap)
+{
+	return gdoi_ctl_dispatch(gm_cmds, sizeof(gm_cmds) / sizeof(gm_cmds[0]), arg, type, cmd, t,
+	    err, errcap, "group member");
 }

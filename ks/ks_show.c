@@ -133,58 +133,82 @@ show(struct ks *k, struct gdoi_tree *t, int members)
 	gdoi_tree_close(t);
 }
 
+static int
+ks_cmd_reload(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)arg;
+	if (ks_reload(ctx) < 0) {
+		snprintf(err, cap, "reload failed: the running configuration is kept "
+		    "(see the log for the reason)");
+		return -1;
+	}
+	gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
+	return 0;
+}
+
+/* crypto gdoi ks rekey [group NAME]: arg is NAME or "" for every group */
+static int
+ks_cmd_rekey(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	struct ks *k = ctx;
+	const char *name = arg[0] != '\0' ? arg : NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < k->k_ngroups; i++) {
+		struct ks_group *g = &k->k_groups[i];
+
+		if (name != NULL && strcmp(g->g_name, name) != 0)
+			continue;
+		if (ks_rekey_force(k, g) == 0) {
+			gdoi_tree_attr(t, g->g_name, g->g_name, "%s", "rekey started");
+			n++;
+		} else if (name != NULL) {
+			snprintf(err, cap, "group %s has no rekey SA: its members get new keys by "
+			    "registering", name);
+			return -1;
+		}
+	}
+	if (n == 0) {
+		if (name != NULL)
+			snprintf(err, cap, "no group %s on this key server", name);
+		else
+			snprintf(err, cap, "no group with a rekey SA on this key server");
+		return -1;
+	}
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_REKEY_FORCED",
+	    "Rekey of %s requested by the operator", name != NULL ? name : "every group");
+	return 0;
+}
+
+static int
+ks_cmd_show(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)arg, (void)err, (void)cap;
+	show(ctx, t, 1);
+	return 0;
+}
+
+static int
+ks_cmd_show_policy(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)arg, (void)err, (void)cap;
+	show(ctx, t, 0);
+	return 0;
+}
+
+static const struct gdoi_ctl_cmd ks_cmds[] = {
+	{ GDOI_CTL_SHOW, "crypto gdoi", 0, ks_cmd_show },
+	{ GDOI_CTL_SHOW, "crypto gdoi ks", 0, ks_cmd_show },
+	{ GDOI_CTL_SHOW, "crypto gdoi ks members", 0, ks_cmd_show },
+	{ GDOI_CTL_SHOW, "crypto gdoi ks policy", 0, ks_cmd_show_policy },
+	{ GDOI_CTL_EXEC, "crypto gdoi ks rekey", 0, ks_cmd_rekey },
+	{ GDOI_CTL_EXEC, "crypto gdoi ks rekey group", 1, ks_cmd_rekey },
+	{ GDOI_CTL_RELOAD, NULL, 0, ks_cmd_reload },
+};
+
 int
 ks_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t errcap)
 {
-	struct ks *k = arg;
-
-	if (type == GDOI_CTL_RELOAD) {
-		if (ks_reload(k) < 0) {
-			snprintf(err, errcap, "reload failed: the running configuration is kept "
-			    "(see the log for the reason)");
-			return -1;
-		}
-		gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
-		return 0;
-	}
-	if (type == GDOI_CTL_EXEC && strncmp(cmd, "crypto gdoi ks rekey", 20) == 0 &&
-	    (cmd[20] == '\0' || strncmp(cmd + 20, " group ", 7) == 0)) {
-		const char *name = cmd[20] != '\0' ? cmd + 27 : NULL;
-		size_t i, n = 0;
-
-		for (i = 0; i < k->k_ngroups; i++) {
-			struct ks_group *g = &k->k_groups[i];
-
-			if (name != NULL && strcmp(g->g_name, name) != 0)
-				continue;
-			if (ks_rekey_force(k, g) == 0) {
-				gdoi_tree_attr(t, g->g_name, g->g_name, "%s", "rekey started");
-				n++;
-			} else if (name != NULL) {
-				snprintf(err, errcap, "group %s has no rekey SA: its members get new "
-				    "keys by registering", name);
-				return -1;
-			}
-		}
-		if (n == 0) {
-			snprintf(err, errcap, name != NULL ? "no group %s on this key server" :
-			    "no group with a rekey SA on this key server%s", name != NULL ? name : "");
-			return -1;
-		}
-		gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_REKEY_FORCED",
-		    "Rekey of %s requested by the operator", name != NULL ? name : "every group");
-		return 0;
-	}
-	if (type == GDOI_CTL_SHOW) {
-		if (strcmp(cmd, "crypto gdoi") == 0 || strcmp(cmd, "crypto gdoi ks") == 0 ||
-		    strcmp(cmd, "crypto gdoi ks members") == 0 ||
-		    strcmp(cmd, "crypto gdoi ks policy") == 0) {
-			show(k, t, strcmp(cmd, "crypto gdoi ks policy") != 0);
-			return 0;
-		}
-		snprintf(err, errcap, "unknown command: show %s", cmd);
-		return -1;
-	}
-	snprintf(err, errcap, "this request is not supported by the key server");
-	return -1;
+	return gdoi_ctl_dispatch(ks_cmds, sizeof(ks_cmds) / sizeof(ks_cmds[0]), arg, type, cmd, t,
+	    err, errcap, "key server");
 }

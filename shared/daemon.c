@@ -723,31 +723,78 @@ rt_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
 	gdoi_ev_break(rt->rt_loop);
 }
 
-/*
- * Requests both daemons answer alike ("debug TOKENS", "no debug"); the
- * rest go to the daemon's own handler.
- */
+int
+gdoi_ctl_dispatch(const struct gdoi_ctl_cmd *tab, size_t n, void *ctx, uint8_t type,
+    const char *cmd, struct gdoi_tree *t, char *err, size_t cap, const char *who)
+{
+	static const char *const verb[] = { "", "show", "clear", "reload", "" };
+	int known = 0;
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		const struct gdoi_ctl_cmd *c = &tab[i];
+
+		if (c->cc_type != type)
+			continue;
+		known = 1;
+		if (c->cc_cmd == NULL)
+			return c->cc_run(ctx, "", t, err, cap);
+		len = strlen(c->cc_cmd);
+		if (strncmp(cmd, c->cc_cmd, len) != 0)
+			continue;
+		if (!c->cc_arg && cmd[len] == '\0')
+			return c->cc_run(ctx, "", t, err, cap);
+		if (c->cc_arg && cmd[len] == ' ' && cmd[len + 1] != '\0' &&
+		    strchr(cmd + len + 1, ' ') == NULL)
+			return c->cc_run(ctx, cmd + len + 1, t, err, cap);
+	}
+	if (known)
+		snprintf(err, cap, "unknown command: %s%s%s", type < 5 ? verb[type] : "",
+		    type < 5 && verb[type][0] != '\0' ? " " : "", cmd);
+	else
+		snprintf(err, cap, "this request is not supported by the %s", who);
+	return -1;
+}
+
+/* Requests both daemons answer alike; the rest go to the daemon's own table. */
+static int
+rt_no_debug(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)ctx, (void)arg, (void)err, (void)cap;
+	(void)gdoi_log_debug_enable(NULL);
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "DEBUG", "Debugging is off");
+	gdoi_tree_attr(t, "debug", "Debug", "%s", "off");
+	return 0;
+}
+
+static int
+rt_debug(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)ctx;
+	if (gdoi_log_debug_enable(arg) < 0) {
+		snprintf(err, cap, "debug: '%s' is not a comma-separated list of tokens "
+		    "(letters, digits, _ and -; or all)", arg);
+		return -1;
+	}
+	gdoi_log("GDOI", GDOI_LOG_NOTICE, "DEBUG", "Debugging %s is on", arg);
+	gdoi_tree_attr(t, "debug", "Debug", "%s", arg);
+	return 0;
+}
+
+static const struct gdoi_ctl_cmd rt_cmds[] = {
+	{ GDOI_CTL_EXEC, "no debug", 0, rt_no_debug },
+	{ GDOI_CTL_EXEC, "debug", 1, rt_debug },
+};
+
 static int
 rt_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err, size_t cap)
 {
 	struct gdoi_rt *rt = arg;
 
-	if (type == GDOI_CTL_EXEC && strcmp(cmd, "no debug") == 0) {
-		(void)gdoi_log_debug_enable(NULL);
-		gdoi_log("GDOI", GDOI_LOG_NOTICE, "DEBUG", "Debugging is off");
-		gdoi_tree_attr(t, "debug", "Debug", "%s", "off");
-		return 0;
-	}
-	if (type == GDOI_CTL_EXEC && strncmp(cmd, "debug ", 6) == 0) {
-		if (gdoi_log_debug_enable(cmd + 6) < 0) {
-			snprintf(err, cap, "debug: '%s' is not a comma-separated list of tokens "
-			    "(letters, digits, _ and -; or all)", cmd + 6);
-			return -1;
-		}
-		gdoi_log("GDOI", GDOI_LOG_NOTICE, "DEBUG", "Debugging %s is on", cmd + 6);
-		gdoi_tree_attr(t, "debug", "Debug", "%s", cmd + 6);
-		return 0;
-	}
+	if (type == GDOI_CTL_EXEC && (strcmp(cmd, "no debug") == 0 ||
+	    strncmp(cmd, "debug ", 6) == 0))
+		return gdoi_ctl_dispatch(rt_cmds, sizeof(rt_cmds) / sizeof(rt_cmds[0]), NULL,
+		    type, cmd, t, err, cap, rt->rt_ops->ro_name);
 	return rt->rt_ops->ro_ctl(rt->rt_arg, type, cmd, t, err, cap);
 }
 
