@@ -1,6 +1,7 @@
 /*
- * gdoi-gm control requests: "show crypto gdoi [gm]", "clear crypto gdoi"
- * and "reload".  Keys of the reply tree are the stable contract
+ * gdoi-gm control requests: "show crypto gdoi [gm [rekey detail]]" and
+ * "clear crypto gdoi" (reload and debug are the runtime's, daemon.c).
+ * Keys of the reply tree are the stable contract
  * (gdoictl -f keyvalue); labels follow the IOS group member output.
  */
 #include "config.h"
@@ -220,25 +221,11 @@ gm_cmd_clear(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t 
 	return 0;
 }
 
-static int
-gm_cmd_reload(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
-{
-	(void)arg;
-	if (gm_reload(ctx) < 0) {
-		snprintf(err, cap, "reload failed: the running configuration is kept "
-		    "(see the log for the reason)");
-		return -1;
-	}
-	gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
-	return 0;
-}
-
 static const struct gdoi_ctl_cmd gm_cmds[] = {
 	{ GDOI_CTL_SHOW, "crypto gdoi", 0, gm_cmd_show },
 	{ GDOI_CTL_SHOW, "crypto gdoi gm", 0, gm_cmd_show },
 	{ GDOI_CTL_SHOW, "crypto gdoi gm rekey detail", 0, gm_cmd_rekey_detail },
 	{ GDOI_CTL_CLEAR, "crypto gdoi", 0, gm_cmd_clear },
-	{ GDOI_CTL_RELOAD, NULL, 0, gm_cmd_reload },
 };
 
 int

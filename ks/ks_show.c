@@ -1,6 +1,7 @@
 /*
  * gdoi-ks control requests: "show crypto gdoi [ks [members|policy]]" and
- * "reload".  The reply is a tree (tree.h); keys are the stable contract
+ * "crypto gdoi ks rekey [group NAME]" (reload and debug are the runtime's,
+ * daemon.c).  The reply is a tree (tree.h); keys are the stable contract
  * (gdoictl -f keyvalue), labels follow the IOS key server output.
  */
 #include "config.h"
@@ -133,19 +134,6 @@ show(struct ks *k, struct gdoi_tree *t, int members)
 	gdoi_tree_close(t);
 }
 
-static int
-ks_cmd_reload(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
-{
-	(void)arg;
-	if (ks_reload(ctx) < 0) {
-		snprintf(err, cap, "reload failed: the running configuration is kept "
-		    "(see the log for the reason)");
-		return -1;
-	}
-	gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
-	return 0;
-}
-
 /* crypto gdoi ks rekey [group NAME]: arg is NAME or "" for every group */
 static int
 ks_cmd_rekey(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
@@ -203,7 +191,6 @@ static const struct gdoi_ctl_cmd ks_cmds[] = {
 	{ GDOI_CTL_SHOW, "crypto gdoi ks policy", 0, ks_cmd_show_policy },
 	{ GDOI_CTL_EXEC, "crypto gdoi ks rekey", 0, ks_cmd_rekey },
 	{ GDOI_CTL_EXEC, "crypto gdoi ks rekey group", 1, ks_cmd_rekey },
-	{ GDOI_CTL_RELOAD, NULL, 0, ks_cmd_reload },
 };
 
 int

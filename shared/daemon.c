@@ -756,7 +756,8 @@ gdoi_ctl_dispatch(const struct gdoi_ctl_cmd *tab, size_t n, void *ctx, uint8_t t
 	return -1;
 }
 
-/* Requests both daemons answer alike; the rest go to the daemon's own table. */
+/* Requests both daemons answer alike (debug, reload); the rest go to the
+ * daemon's own table. */
 static int
 rt_no_debug(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
 {
@@ -781,9 +782,25 @@ rt_debug(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
 	return 0;
 }
 
+static int
+rt_reload(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	struct gdoi_rt *rt = ctx;
+
+	(void)arg;
+	if (rt->rt_ops->ro_reload(rt->rt_arg) < 0) {
+		snprintf(err, cap, "reload failed: the running configuration is kept "
+		    "(see the log for the reason)");
+		return -1;
+	}
+	gdoi_tree_attr(t, "reload", "Reload", "%s", "ok");
+	return 0;
+}
+
 static const struct gdoi_ctl_cmd rt_cmds[] = {
 	{ GDOI_CTL_EXEC, "no debug", 0, rt_no_debug },
 	{ GDOI_CTL_EXEC, "debug", 1, rt_debug },
+	{ GDOI_CTL_RELOAD, NULL, 0, rt_reload },
 };
 
 static int
@@ -791,9 +808,9 @@ rt_ctl(void *arg, uint8_t type, const char *cmd, struct gdoi_tree *t, char *err,
 {
 	struct gdoi_rt *rt = arg;
 
-	if (type == GDOI_CTL_EXEC && (strcmp(cmd, "no debug") == 0 ||
-	    strncmp(cmd, "debug ", 6) == 0))
-		return gdoi_ctl_dispatch(rt_cmds, sizeof(rt_cmds) / sizeof(rt_cmds[0]), NULL,
+	if (type == GDOI_CTL_RELOAD || (type == GDOI_CTL_EXEC && (strcmp(cmd, "no debug") == 0 ||
+	    strncmp(cmd, "debug ", 6) == 0)))
+		return gdoi_ctl_dispatch(rt_cmds, sizeof(rt_cmds) / sizeof(rt_cmds[0]), rt,
 		    type, cmd, t, err, cap, rt->rt_ops->ro_name);
 	return rt->rt_ops->ro_ctl(rt->rt_arg, type, cmd, t, err, cap);
 }
