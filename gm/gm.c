@@ -553,7 +553,7 @@ gm_timer(void *arg)
 /* ------------------------------------------------------------------ */
 /* Configuration and life cycle                                         */
 
-static int
+int
 gm_check_conf(const struct gdoi_conf *c, char *err, size_t cap)
 {
 	size_t i;

@@ -18,8 +18,9 @@ main(int argc, char **argv)
 	int rc;
 
 	gdoi_daemon_args(argc, argv, "gdoi-gm", GDOI_SYSCONFDIR "/gdoi/gm.xml", 0, &o);
+	o.o_conf_check = gm_check_conf;
 	if (o.o_check)
-		return gdoi_daemon_check_conf("gdoi-gm", o.o_conf);
+		return gdoi_daemon_check_conf("gdoi-gm", &o);
 	if ((rc = gdoi_daemon_setup("gdoi-gm", &o)) != 0)
 		return rc;
 	if (gm_init(&m, &o) < 0) {

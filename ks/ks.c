@@ -1066,7 +1066,7 @@ ks_local_id(struct ks *k, const struct gdoi_conf *c)
 	return 0;
 }
 
-static int
+int
 ks_check_conf(const struct gdoi_conf *c, char *err, size_t cap)
 {
 	size_t i;

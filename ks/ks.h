@@ -115,6 +115,8 @@ struct ks {
 int ks_init(struct ks *k, const struct gdoi_daemon_opts *o);
 void ks_free(struct ks *k);
 int ks_reload(struct ks *k);
+/* the key server's (group member's) own checks of a loaded configuration */
+int ks_check_conf(const struct gdoi_conf *c, char *err, size_t cap);
 uint64_t ks_now(const struct ks *k);
 
 int ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now);

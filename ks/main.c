@@ -20,8 +20,9 @@ main(int argc, char **argv)
 	int rc;
 
 	gdoi_daemon_args(argc, argv, "gdoi-ks", GDOI_SYSCONFDIR "/gdoi/ks.xml", 1, &o);
+	o.o_conf_check = ks_check_conf;
 	if (o.o_check)
-		return gdoi_daemon_check_conf("gdoi-ks", o.o_conf);
+		return gdoi_daemon_check_conf("gdoi-ks", &o);
 	if ((rc = gdoi_daemon_setup("gdoi-ks", &o)) != 0)
 		return rc;
 	if (ks_init(&k, &o) < 0) {

@@ -570,16 +570,18 @@ done:
 /* ------------------------------------------------------------------ */
 
 int
-gdoi_daemon_check_conf(const char *prog, const char *path)
+gdoi_daemon_check_conf(const char *prog, const struct gdoi_daemon_opts *o)
 {
 	struct gdoi_conf *c = NULL;
 	char err[1024];
 
-	if (gdoi_conf_load(path, &c, err, sizeof(err)) < 0) {
+	if (gdoi_conf_load(o->o_conf, &c, err, sizeof(err)) < 0 ||
+	    (o->o_conf_check != NULL && o->o_conf_check(c, err, sizeof(err)) < 0)) {
 		fprintf(stderr, "%s: %s\n", prog, err);
+		gdoi_conf_free(c);
 		return 1;
 	}
-	printf("%s: configuration OK (%zu group%s)\n", path, c->c_ngroup,
+	printf("%s: configuration OK (%zu group%s)\n", o->o_conf, c->c_ngroup,
 	    c->c_ngroup == 1 ? "" : "s");
 	gdoi_conf_free(c);
 	return 0;
@@ -613,8 +615,10 @@ gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o)
 		struct gdoi_conf *c = NULL;
 		char err[1024];
 
-		if (gdoi_conf_load(o->o_conf, &c, err, sizeof(err)) < 0) {
+		if (gdoi_conf_load(o->o_conf, &c, err, sizeof(err)) < 0 ||
+		    (o->o_conf_check != NULL && o->o_conf_check(c, err, sizeof(err)) < 0)) {
 			fprintf(stderr, "%s: %s\n", prog, err);
+			gdoi_conf_free(c);
 			return 1;
 		}
 		gdoi_conf_free(c);

@@ -50,6 +50,10 @@ struct gdoi_daemon_opts {
 	unsigned o_timescale;     /**< -T N: lab time scale (needs GDOI_LAB=1); 0 = off */
 	int o_foreground;         /**< -d */
 	int o_check;              /**< -n */
+	/** the daemon's own checks of a loaded configuration (a KS file for
+	 *  gdoi-ks, a GM file for gdoi-gm): 0, or -1 with err set; set by
+	 *  main() before gdoi_daemon_check_conf / gdoi_daemon_setup */
+	int (*o_conf_check)(const struct gdoi_conf *c, char *err, size_t cap);
 };
 /**
  * Parse argv.  -h prints usage and exits 0, -V the version, a bad option
@@ -58,8 +62,9 @@ struct gdoi_daemon_opts {
 void gdoi_daemon_args(int argc, char **argv, const char *prog, const char *default_conf,
     int ks, struct gdoi_daemon_opts *o);
 
-/** -n: load the configuration, print the verdict, return the exit code. */
-int gdoi_daemon_check_conf(const char *prog, const char *path);
+/** -n: load the configuration (and o_conf_check it), print the verdict,
+ *  return the exit code. */
+int gdoi_daemon_check_conf(const char *prog, const struct gdoi_daemon_opts *o);
 /** Logging (stderr with -d, else syslog), debug tokens, then detach
  *  unless -d.  0, or an exit code for main(). */
 int gdoi_daemon_setup(const char *prog, const struct gdoi_daemon_opts *o);

@@ -61,6 +61,12 @@ sed -e "s|\"10.99.0.1\"|\"$KS6\"|; s|0.0.0.0/0|::/0|; s|10.99.0.0/26|fd00:97::/6
 sed -e "s|\"10.99.0.1\"|\"$KS6\"|g" "$top_srcdir/etc/gm1.xml" >"$tmp/gm.xml"
 check "the IPv6 configurations pass -n" \
 	sh -c "'$ks_bin' -n -f '$tmp/ks.xml' >/dev/null && '$gm_bin' -n -f '$tmp/gm.xml' >/dev/null"
+out=$("$ks_bin" -n -f "$tmp/gm.xml" 2>&1)
+check "gdoi-ks -n refuses a group member's file ($out)" \
+	sh -c "! '$ks_bin' -n -f '$tmp/gm.xml' >/dev/null 2>&1 && echo '$out' | grep -q 'has no server local'"
+out=$("$gm_bin" -n -f "$tmp/ks.xml" 2>&1)
+check "gdoi-gm -n refuses a key server's file ($out)" \
+	sh -c "! '$gm_bin' -n -f '$tmp/ks.xml' >/dev/null 2>&1 && echo '$out' | grep -q 'has no server address'"
 
 ip netns exec "$prefix-ks" "$ks_bin" -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" -p "$tmp/ks.pid" \
 	-S "$tmp" >"$tmp/ks.log" 2>&1 &

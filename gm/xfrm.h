@@ -1,0 +1,180 @@
+/*
+ * XFRM (kernel IPsec) programming for the group member, over NETLINK_XFRM
+ * with libmnl.
+ *
+ * Two halves:
+ *  - pure builders: gdoi_xfrm_sa_add() & co. append one netlink request
+ *    (with NLM_F_ACK) to a struct gdoi_xfrm_batch.  They touch no socket,
+ *    so check_xfrm.c asserts the exact bytes.  Every write is bounded by
+ *    the batch buffer; a request that does not fit is not committed and
+ *    leaves a sticky GDOI_XFRM_E_NOSPC.
+ *  - a socket: gdoi_xfrm_send() sends a whole batch in one sendmsg and
+ *    reads one ACK per request, mapping each errno to a distinct result
+ *    and logging the kernel's extended-ACK text (NETLINK_EXT_ACK).
+ *
+ * Everything we install carries our mark (XFRMA_MARK, value/mask from
+ * struct gdoi_xfrm_cfg) so gdoi_xfrm_flush() can remove exactly ours:
+ * the kernel's XFRM_MSG_FLUSHSA/FLUSHPOLICY ignore marks (they take only a
+ * protocol / a policy type), so the flush is dump + delete by mark.
+ *
+ * Choices (group SAs, RFC 6407 / DESIGN.md):
+ *  - SA: ESP, tunnel mode, replay window 0 (many senders share the SA),
+ *    reqid cfg.xc_reqid, hard time limit = remaining TEK lifetime (whole
+ *    seconds, rounded down), soft = 90% of it (at least 1 s), soft packet
+ *    limit 3864526848 (0.9 * 4293918720), hard 4293918720, bytes unlimited.
+ *    AES-CBC: "cbc(aes)" + "hmac(sha1)"/96 or "hmac(sha256)"/128
+ *    (XFRMA_ALG_AUTH_TRUNC).  AES-GCM-16: "rfc4106(gcm(aes))", ICV 128,
+ *    key = AES key || 4-octet salt (key length in bits includes the salt).
+ *  - policy: one per ACE and direction, priority cfg.xc_prio_base + order
+ *    (the ACE's index in the ACL: earlier = lower number = wins).  permit:
+ *    XFRM_POLICY_ALLOW with one ESP tunnel template (reqid); deny:
+ *    XFRM_POLICY_ALLOW with no template (bypass).
+ *
+ * Not here yet (daemon wiring): the EXPIRE/ACQUIRE event socket, ENOBUFS
+ * resync, the message-loss hook.
+ */
+#ifndef GDOI_GM_XFRM_H
+#define GDOI_GM_XFRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gdoi/policy.h"
+
+/** Results: 0 or one of these (negative). */
+enum gdoi_xfrm_res {
+	GDOI_XFRM_OK = 0,
+	GDOI_XFRM_E_EXIST = -1,   /**< EEXIST: SA/policy already there */
+	GDOI_XFRM_E_SRCH = -2,    /**< ESRCH: no such SA (DELSA) */
+	GDOI_XFRM_E_NOENT = -3,   /**< ENOENT: no such policy (DELPOLICY) */
+	GDOI_XFRM_E_NOPROTO = -4, /**< EPROTONOSUPPORT: "Requested type not found" (no ESP in the kernel) */
+	GDOI_XFRM_E_NOALG = -5,   /**< ENOSYS: "Requested ... algorithm not found" */
+	GDOI_XFRM_E_INVAL = -6,   /**< bad argument (ours) or EINVAL (kernel) */
+	GDOI_XFRM_E_NOSPC = -7,   /**< batch buffer / request slots full */
+	GDOI_XFRM_E_KERNEL = -8,  /**< any other errno from the kernel */
+	GDOI_XFRM_E_SYS = -9,     /**< socket error, timeout, short or bad reply */
+	GDOI_XFRM_E_PERM = -10,   /**< EPERM: no CAP_NET_ADMIN */
+};
+const char *gdoi_xfrm_strerror(int res);
+/** Map a positive errno from an NLMSG_ERROR to a result. */
+int gdoi_xfrm_errno_res(int err);
+
+/** What marks and numbers our objects. */
+struct gdoi_xfrm_cfg {
+	uint32_t xc_mark;       /**< XFRMA_MARK value */
+	uint32_t xc_mask;       /**< XFRMA_MARK mask (0xffffffff) */
+	uint32_t xc_reqid;      /**< SA reqid = template reqid */
+	uint32_t xc_prio_base;  /**< policy priority of ACE 0 */
+};
+
+/** An address (network order), v4 in the first 4 octets. */
+struct gdoi_xfrm_addr {
+	uint8_t xa_af;          /**< 4 or 6 */
+	uint8_t xa_addr[16];
+};
+
+#define GDOI_XFRM_BUF 65536     /**< batch buffer octets */
+#define GDOI_XFRM_BATCH_MAX 256 /**< requests per batch */
+
+/** Directions (values of XFRM_POLICY_IN/OUT/FWD). */
+#define GDOI_XFRM_DIR_IN 0
+#define GDOI_XFRM_DIR_OUT 1
+#define GDOI_XFRM_DIR_FWD 2
+
+/** One batch of requests.  Holds key material: free with _batch_free. */
+struct gdoi_xfrm_batch {
+	struct gdoi_xfrm_cfg xb_cfg;
+	struct mnl_nlmsg_batch *xb_b;
+	uint32_t xb_seq;                        /**< seq of the next request */
+	size_t xb_n;                            /**< requests */
+	uint32_t xb_reqseq[GDOI_XFRM_BATCH_MAX];
+	uint16_t xb_reqtype[GDOI_XFRM_BATCH_MAX];
+	int xb_res[GDOI_XFRM_BATCH_MAX];        /**< per request, after send */
+	char xb_msg[160];                        /**< ext-ACK text of the first error */
+	int xb_err;                             /**< sticky builder error */
+	uint8_t *xb_buf;                        /**< GDOI_XFRM_BUF octets (owned) */
+};
+
+/** New empty batch; seq numbers start at seq0 (send renumbers). NULL on ENOMEM. */
+struct gdoi_xfrm_batch *gdoi_xfrm_batch_new(const struct gdoi_xfrm_cfg *cfg, uint32_t seq0);
+/** Wipe (keys) and free.  NULL is a no-op. */
+void gdoi_xfrm_batch_free(struct gdoi_xfrm_batch *b);
+/** Empty the batch (wiped) for reuse. */
+void gdoi_xfrm_batch_reset(struct gdoi_xfrm_batch *b);
+/** The requests built so far (borrowed) and their total length. */
+const void *gdoi_xfrm_batch_data(const struct gdoi_xfrm_batch *b, size_t *len);
+
+/**
+ * XFRM_MSG_NEWSA for tek: ESP tunnel src -> dst, SPI tek_spi, keys from
+ * tek_enc/tek_int per tek_x, limits from tek_expiry_ms - now_ms.
+ * GDOI_XFRM_E_INVAL for an unsupported transform, an expired TEK, or
+ * mixed address families.
+ */
+int gdoi_xfrm_sa_add(struct gdoi_xfrm_batch *b, const struct gdoi_tek *tek,
+    const struct gdoi_xfrm_addr *src, const struct gdoi_xfrm_addr *dst, uint64_t now_ms);
+/** XFRM_MSG_DELSA of (dst, spi, ESP) with our mark. */
+int gdoi_xfrm_sa_del(struct gdoi_xfrm_batch *b, const struct gdoi_xfrm_addr *dst, uint32_t spi);
+
+/**
+ * XFRM_MSG_NEWPOLICY for one ACE: selector from ace (src/dst swapped, and
+ * the ports, when mirror is 1, for inbound policies of a symmetric ACL),
+ * direction dir, priority xc_prio_base + order.  A permit ACE gets an ESP
+ * tunnel template tsrc -> tdst with reqid xc_reqid (tsrc/tdst may be NULL
+ * for "any"); a deny ACE gets none.
+ */
+int gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mirror,
+    int dir, unsigned order, const struct gdoi_xfrm_addr *tsrc, const struct gdoi_xfrm_addr *tdst);
+/** XFRM_MSG_DELPOLICY by the same selector and direction, with our mark. */
+int gdoi_xfrm_pol_del(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mirror, int dir);
+/** XFRM_MSG_DELPOLICY by kernel index and direction, with our mark. */
+int gdoi_xfrm_pol_del_index(struct gdoi_xfrm_batch *b, uint32_t index, int dir);
+
+/** A policy as read back by the dump. */
+struct gdoi_xfrm_pol {
+	struct gdoi_ace xp_sel;   /**< ace_permit = has an ESP template */
+	uint8_t xp_dir;
+	uint8_t xp_action;        /**< XFRM_POLICY_ALLOW / _BLOCK */
+	uint32_t xp_priority;
+	uint32_t xp_index;
+	uint8_t xp_has_mark;
+	uint32_t xp_mark, xp_mask;
+	uint8_t xp_ntmpl;
+	uint32_t xp_reqid;        /**< of the first template */
+	uint8_t xp_tmpl_mode;     /**< XFRM_MODE_* of the first template */
+	uint8_t xp_tmpl_proto;    /**< IPPROTO_ESP ... */
+};
+
+/** The socket. */
+struct gdoi_xfrm {
+	struct mnl_socket *x_nl;
+	uint32_t x_portid;
+	uint32_t x_seq;
+	struct gdoi_xfrm_cfg x_cfg;
+	uint8_t *x_rbuf;          /**< receive buffer, GDOI_XFRM_BUF octets */
+};
+
+/** Open a NETLINK_XFRM socket (EXT_ACK and CAP_ACK on, 2 s receive timeout). */
+struct gdoi_xfrm *gdoi_xfrm_open(const struct gdoi_xfrm_cfg *cfg);
+void gdoi_xfrm_close(struct gdoi_xfrm *x);
+
+/**
+ * Send b in one message and read every ACK: b->xb_res[i] gets each
+ * request's result, b->xb_msg the extended ACK text of the first failure.
+ * Returns 0 if all succeeded, else the first failure's result.
+ */
+int gdoi_xfrm_send(struct gdoi_xfrm *x, struct gdoi_xfrm_batch *b);
+
+#define GDOI_XFRM_DUMP_OURS 0  /**< only policies whose mark/mask equal ours */
+#define GDOI_XFRM_DUMP_ALL 1
+/**
+ * XFRM_MSG_GETPOLICY dump into out[0..cap), sorted by (direction,
+ * priority, index).  *n is the number found (may exceed cap: then
+ * GDOI_XFRM_E_NOSPC with the first cap stored).
+ */
+int gdoi_xfrm_pol_dump(struct gdoi_xfrm *x, int which, struct gdoi_xfrm_pol *out, size_t cap,
+    size_t *n);
+
+/** Delete every policy and SA carrying our mark.  *ndel: objects removed (may be NULL). */
+int gdoi_xfrm_flush(struct gdoi_xfrm *x, size_t *ndel);
+
+#endif
