@@ -191,7 +191,8 @@ gdoi_xfrm_sa_add(struct gdoi_xfrm_batch *b, const struct gdoi_tek *tek,
     const struct gdoi_xfrm_addr *src, const struct gdoi_xfrm_addr *dst, uint64_t now_ms)
 {
 	struct nlmsghdr *nlh;
-	struct xfrm_usersa_info *sa;
+	struct xfrm_usersa_info sa;
+	void *hdr;
 	struct xfrm_mark mark;
 	const struct gdoi_tek_xform *x = &tek->tek_x;
 	size_t room, ekey = gdoi_tek_enc_keylen(x), ikey = gdoi_tek_int_keylen(x);
@@ -213,24 +214,27 @@ gdoi_xfrm_sa_add(struct gdoi_xfrm_batch *b, const struct gdoi_tek *tek,
 		return GDOI_XFRM_E_INVAL;
 	if ((left_s = (tek->tek_expiry_ms - now_ms) / 1000) == 0)
 		return GDOI_XFRM_E_INVAL;
-	if ((nlh = req_start(b, XFRM_MSG_NEWSA, NLM_F_CREATE | NLM_F_EXCL, sizeof(*sa),
-	    (void **)&sa, &room)) == NULL)
+	if ((nlh = req_start(b, XFRM_MSG_NEWSA, NLM_F_CREATE | NLM_F_EXCL, sizeof(sa),
+	    &hdr, &room)) == NULL)
 		return b->xb_err;
-	sa->sel.family = (uint16_t)fam;
-	memcpy(&sa->id.daddr, dst->xa_addr, af_len(dst->xa_af));
-	memcpy(&sa->saddr, src->xa_addr, af_len(src->xa_af));
-	sa->id.spi = htonl(tek->tek_spi);
-	sa->id.proto = IPPROTO_ESP;
-	sa->family = (uint16_t)fam;
-	sa->mode = XFRM_MODE_TUNNEL;
-	sa->replay_window = 0;
-	sa->reqid = b->xb_cfg.xc_reqid;
-	sa->lft.soft_byte_limit = XFRM_INF;
-	sa->lft.hard_byte_limit = XFRM_INF;
-	sa->lft.soft_packet_limit = XFRM_SOFT_PACKETS;
-	sa->lft.hard_packet_limit = XFRM_HARD_PACKETS;
-	sa->lft.hard_add_expires_seconds = left_s;
-	sa->lft.soft_add_expires_seconds = left_s * 9 / 10 ? left_s * 9 / 10 : 1;
+	/* built aside: netlink aligns to 4, the struct has u64 fields */
+	memset(&sa, 0, sizeof(sa));
+	sa.sel.family = (uint16_t)fam;
+	memcpy(&sa.id.daddr, dst->xa_addr, af_len(dst->xa_af));
+	memcpy(&sa.saddr, src->xa_addr, af_len(src->xa_af));
+	sa.id.spi = htonl(tek->tek_spi);
+	sa.id.proto = IPPROTO_ESP;
+	sa.family = (uint16_t)fam;
+	sa.mode = XFRM_MODE_TUNNEL;
+	sa.replay_window = 0;
+	sa.reqid = b->xb_cfg.xc_reqid;
+	sa.lft.soft_byte_limit = XFRM_INF;
+	sa.lft.hard_byte_limit = XFRM_INF;
+	sa.lft.soft_packet_limit = XFRM_SOFT_PACKETS;
+	sa.lft.hard_packet_limit = XFRM_HARD_PACKETS;
+	sa.lft.hard_add_expires_seconds = left_s;
+	sa.lft.soft_add_expires_seconds = left_s * 9 / 10 ? left_s * 9 / 10 : 1;
+	memcpy(hdr, &sa, sizeof(sa));
 
 	memset(&alg, 0, sizeof(alg));
 	if (x->tx_esp == ESP_T_AES_GCM_16) {
@@ -327,7 +331,8 @@ gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mir
     int dir, unsigned order, const struct gdoi_xfrm_addr *tsrc, const struct gdoi_xfrm_addr *tdst)
 {
 	struct nlmsghdr *nlh;
-	struct xfrm_userpolicy_info *p;
+	struct xfrm_userpolicy_info p;
+	void *hdr;
 	struct xfrm_user_tmpl t;
 	struct xfrm_selector sel;
 	struct xfrm_mark mark;
@@ -342,18 +347,20 @@ gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mir
 		return GDOI_XFRM_E_INVAL;
 	if ((err = sel_from_ace(&sel, ace, mirror)) != 0)
 		return err;
-	if ((nlh = req_start(b, XFRM_MSG_NEWPOLICY, NLM_F_CREATE | NLM_F_EXCL, sizeof(*p),
-	    (void **)&p, &room)) == NULL)
+	if ((nlh = req_start(b, XFRM_MSG_NEWPOLICY, NLM_F_CREATE | NLM_F_EXCL, sizeof(p),
+	    &hdr, &room)) == NULL)
 		return b->xb_err;
-	p->sel = sel;
-	p->lft.soft_byte_limit = XFRM_INF;
-	p->lft.hard_byte_limit = XFRM_INF;
-	p->lft.soft_packet_limit = XFRM_INF;
-	p->lft.hard_packet_limit = XFRM_INF;
-	p->priority = b->xb_cfg.xc_prio_base + order;
-	p->dir = (uint8_t)dir;
-	p->action = XFRM_POLICY_ALLOW;
-	p->share = XFRM_SHARE_ANY;
+	memset(&p, 0, sizeof(p));  /* built aside: u64 fields */
+	p.sel = sel;
+	p.lft.soft_byte_limit = XFRM_INF;
+	p.lft.hard_byte_limit = XFRM_INF;
+	p.lft.soft_packet_limit = XFRM_INF;
+	p.lft.hard_packet_limit = XFRM_INF;
+	p.priority = b->xb_cfg.xc_prio_base + order;
+	p.dir = (uint8_t)dir;
+	p.action = XFRM_POLICY_ALLOW;
+	p.share = XFRM_SHARE_ANY;
+	memcpy(hdr, &p, sizeof(p));
 	if (ace->ace_permit) {
 		memset(&t, 0, sizeof(t));
 		if (tdst)
@@ -414,4 +421,475 @@ gdoi_xfrm_pol_del_index(struct gdoi_xfrm_batch *b, uint32_t index, int dir)
 	if (index == 0)
 		return GDOI_XFRM_E_INVAL;
 	return pol_del(b, NULL, index, dir);
+}
+
+/* ---- socket ---- */
+
+struct gdoi_xfrm *
+gdoi_xfrm_open(const struct gdoi_xfrm_cfg *cfg)
+{
+	struct gdoi_xfrm *x;
+	struct timeval tv = { .tv_sec = 2 };
+	int one = 1;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	x->x_cfg = *cfg;
+	if ((x->x_rbuf = malloc(GDOI_XFRM_BUF)) == NULL)
+		goto fail;
+	if ((x->x_nl = mnl_socket_open(NETLINK_XFRM)) == NULL) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm socket: %s", strerror(errno));
+		goto fail;
+	}
+	if (mnl_socket_bind(x->x_nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm bind: %s", strerror(errno));
+		goto fail;
+	}
+	/* Extended ACK text; capped ACKs: the kernel does not echo our keys back. */
+	(void)mnl_socket_setsockopt(x->x_nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)mnl_socket_setsockopt(x->x_nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	(void)setsockopt(mnl_socket_get_fd(x->x_nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	x->x_portid = mnl_socket_get_portid(x->x_nl);
+	x->x_seq = 1;
+	return x;
+fail:
+	gdoi_xfrm_close(x);
+	return NULL;
+}
+
+void
+gdoi_xfrm_close(struct gdoi_xfrm *x)
+{
+	if (x == NULL)
+		return;
+	if (x->x_nl)
+		mnl_socket_close(x->x_nl);
+	if (x->x_rbuf)
+		explicit_bzero(x->x_rbuf, GDOI_XFRM_BUF);
+	free(x->x_rbuf);
+	free(x);
+}
+
+/* One datagram into x_rbuf; its length, or -1 (E_SYS logged). */
+static ssize_t
+rx(struct gdoi_xfrm *x)
+{
+	ssize_t n;
+
+	n = recv(mnl_socket_get_fd(x->x_nl), x->x_rbuf, GDOI_XFRM_BUF, MSG_TRUNC);
+	if (n < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm receive: %s", strerror(errno));
+		return -1;
+	}
+	if ((size_t)n > GDOI_XFRM_BUF) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm reply truncated (%zd > %d)",
+		    n, GDOI_XFRM_BUF);
+		return -1;
+	}
+	return n;
+}
+
+/* Extended ACK text of an NLMSG_ERROR into buf ("" if none). */
+static void
+ext_ack_msg(const struct nlmsghdr *nlh, char *buf, size_t cap)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off = sizeof(*e);
+	size_t plen = nlh->nlmsg_len - MNL_NLMSG_HDRLEN;
+	const uint8_t *p = (const uint8_t *)e;
+
+	buf[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || plen < sizeof(*e))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < MNL_NLMSG_HDRLEN)
+			return;
+		off += MNL_ALIGN(e->msg.nlmsg_len - MNL_NLMSG_HDRLEN);
+	}
+	while (off + MNL_ATTR_HDRLEN <= plen) {
+		attr = (const struct nlattr *)(p + off);
+		if (!mnl_attr_ok(attr, (int)(plen - off)))
+			return;
+		off += MNL_ALIGN(attr->nla_len);
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
+			snprintf(buf, cap, "%s", mnl_attr_get_str(attr));
+			return;
+		}
+	}
+}
+
+static const char *
+req_name(uint16_t type)
+{
+	switch (type) {
+	case XFRM_MSG_NEWSA: return "NEWSA";
+	case XFRM_MSG_DELSA: return "DELSA";
+	case XFRM_MSG_NEWPOLICY: return "NEWPOLICY";
+	case XFRM_MSG_DELPOLICY: return "DELPOLICY";
+	}
+	return "request";
+}
+
+int
+gdoi_xfrm_send(struct gdoi_xfrm *x, struct gdoi_xfrm_batch *b)
+{
+	struct nlmsghdr *nlh;
+	size_t len, i, acked = 0;
+	uint8_t *data;
+	uint32_t seq0 = x->x_seq;
+	int first = 0, rem;
+	ssize_t n;
+
+	if (b->xb_err)
+		return b->xb_err;
+	if (b->xb_n == 0)
+		return 0;
+	data = mnl_nlmsg_batch_head(b->xb_b);
+	len = mnl_nlmsg_batch_size(b->xb_b);
+	/* Renumber: the socket owns the sequence space. */
+	for (i = 0, nlh = (struct nlmsghdr *)data; i < b->xb_n; i++) {
+		nlh->nlmsg_seq = b->xb_reqseq[i] = x->x_seq++;
+		b->xb_res[i] = 1;  /* pending */
+		nlh = (struct nlmsghdr *)((uint8_t *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	}
+	b->xb_msg[0] = '\0';
+	if (mnl_socket_sendto(x->x_nl, data, len) != (ssize_t)len) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm send: %s", strerror(errno));
+		return GDOI_XFRM_E_SYS;
+	}
+	while (acked < b->xb_n) {
+		if ((n = rx(x)) < 0)
+			return GDOI_XFRM_E_SYS;
+		rem = (int)n;
+		for (nlh = (struct nlmsghdr *)x->x_rbuf; mnl_nlmsg_ok(nlh, rem);
+		    nlh = mnl_nlmsg_next(nlh, &rem)) {
+			const struct nlmsgerr *e;
+			char msg[sizeof(b->xb_msg)];
+			int res;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != x->x_portid)
+				continue;
+			if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e) ||
+			    nlh->nlmsg_seq - seq0 >= b->xb_n)
+				continue;
+			i = nlh->nlmsg_seq - seq0;
+			if (b->xb_res[i] != 1)
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			res = gdoi_xfrm_errno_res(-e->error);
+			b->xb_res[i] = res;
+			acked++;
+			if (res == 0)
+				continue;
+			ext_ack_msg(nlh, msg, sizeof(msg));
+			gdoi_log("GDOI", GDOI_LOG_WARNING, "XFRM", "%s #%zu: %s (errno %d)%s%s",
+			    req_name(b->xb_reqtype[i]), i, gdoi_xfrm_strerror(res), -e->error,
+			    msg[0] ? ": " : "", msg);
+			if (first == 0) {
+				first = res;
+				snprintf(b->xb_msg, sizeof(b->xb_msg), "%s", msg);
+			}
+		}
+	}
+	/* First failure in request order. */
+	for (i = 0; i < b->xb_n; i++)
+		if (b->xb_res[i] != 0)
+			return b->xb_res[i];
+	return first;
+}
+
+/* ---- dumps ---- */
+
+static int
+pol_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t t = mnl_attr_get_type(a);
+
+	if (t <= XFRMA_MAX)
+		tb[t] = a;
+	return MNL_CB_OK;
+}
+
+/* One dumped policy message into p; 0 or -1 (malformed). */
+static int
+pol_parse(const struct nlmsghdr *nlh, struct gdoi_xfrm_pol *p)
+{
+	const struct nlattr *tb[XFRMA_MAX + 1] = { 0 };
+	struct xfrm_userpolicy_info pi;
+	const struct xfrm_selector *s = &pi.sel;
+	size_t alen;
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(pi))
+		return -1;
+	memcpy(&pi, mnl_nlmsg_get_payload(nlh), sizeof(pi));
+	if (mnl_attr_parse(nlh, sizeof(pi), pol_attr_cb, tb) < 0)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->xp_sel.ace_af = s->family == AF_INET6 ? 6 : 4;
+	alen = af_len(p->xp_sel.ace_af);
+	memcpy(p->xp_sel.ace_src, &s->saddr, alen);
+	memcpy(p->xp_sel.ace_dst, &s->daddr, alen);
+	p->xp_sel.ace_src_plen = s->prefixlen_s;
+	p->xp_sel.ace_dst_plen = s->prefixlen_d;
+	p->xp_sel.ace_proto = s->proto;
+	p->xp_sel.ace_sport = s->sport_mask ? ntohs(s->sport) : 0;
+	p->xp_sel.ace_dport = s->dport_mask ? ntohs(s->dport) : 0;
+	p->xp_dir = pi.dir;
+	p->xp_action = pi.action;
+	p->xp_priority = pi.priority;
+	p->xp_index = pi.index;
+	if (tb[XFRMA_MARK] && mnl_attr_get_payload_len(tb[XFRMA_MARK]) >= sizeof(struct xfrm_mark)) {
+		struct xfrm_mark m;
+
+		memcpy(&m, mnl_attr_get_payload(tb[XFRMA_MARK]), sizeof(m));
+		p->xp_has_mark = 1;
+		p->xp_mark = m.v;
+		p->xp_mask = m.m;
+	}
+	if (tb[XFRMA_TMPL]) {
+		size_t tl = mnl_attr_get_payload_len(tb[XFRMA_TMPL]);
+		struct xfrm_user_tmpl t;
+
+		if (tl < sizeof(t))
+			return -1;
+		memcpy(&t, mnl_attr_get_payload(tb[XFRMA_TMPL]), sizeof(t));
+		p->xp_ntmpl = (uint8_t)(tl / sizeof(t));
+		p->xp_reqid = t.reqid;
+		p->xp_tmpl_mode = t.mode;
+		p->xp_tmpl_proto = t.id.proto;
+		p->xp_sel.ace_permit = 1;
+	}
+	return 0;
+}
+
+static int
+pol_cmp(const void *a, const void *b)
+{
+	const struct gdoi_xfrm_pol *x = a, *y = b;
+
+	if (x->xp_dir != y->xp_dir)
+		return x->xp_dir < y->xp_dir ? -1 : 1;
+	if (x->xp_priority != y->xp_priority)
+		return x->xp_priority < y->xp_priority ? -1 : 1;
+	if (x->xp_index != y->xp_index)
+		return x->xp_index < y->xp_index ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Run a dump of type (header hlen octets, zero) and call cb for every
+ * message of the dump.  0, or E_SYS / the kernel's error.
+ */
+static int dump1(struct gdoi_xfrm *, uint16_t, size_t,
+    int (*)(const struct nlmsghdr *, void *), void *);
+
+/* SA dumps carry keys: the receive buffer is wiped after every dump. */
+static int
+dump(struct gdoi_xfrm *x, uint16_t type, size_t hlen,
+    int (*cb)(const struct nlmsghdr *, void *), void *arg)
+{
+	int err = dump1(x, type, hlen, cb, arg);
+
+	explicit_bzero(x->x_rbuf, GDOI_XFRM_BUF);
+	return err;
+}
+
+static int
+dump1(struct gdoi_xfrm *x, uint16_t type, size_t hlen,
+    int (*cb)(const struct nlmsghdr *, void *), void *arg)
+{
+	uint8_t req[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct xfrm_usersa_info))];
+	struct nlmsghdr *nlh;
+	uint32_t seq = x->x_seq++;
+	unsigned rounds;
+	int rem;
+	ssize_t n;
+
+	memset(req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	(void)mnl_nlmsg_put_extra_header(nlh, hlen);
+	if (mnl_socket_sendto(x->x_nl, nlh, nlh->nlmsg_len) != (ssize_t)nlh->nlmsg_len) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm dump: %s", strerror(errno));
+		return GDOI_XFRM_E_SYS;
+	}
+	/* Bounded: 65536 datagrams are far more than GDOI_ACL_MAX * 3 policies. */
+	for (rounds = 0; rounds < 65536; rounds++) {
+		if ((n = rx(x)) < 0)
+			return GDOI_XFRM_E_SYS;
+		rem = (int)n;
+		for (nlh = (struct nlmsghdr *)x->x_rbuf; mnl_nlmsg_ok(nlh, rem);
+		    nlh = mnl_nlmsg_next(nlh, &rem)) {
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != x->x_portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+				if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e))
+					return GDOI_XFRM_E_SYS;
+				return gdoi_xfrm_errno_res(-e->error);
+			}
+			if (cb(nlh, arg) != 0)
+				return GDOI_XFRM_E_SYS;
+		}
+	}
+	return GDOI_XFRM_E_SYS;
+}
+
+struct pol_dump_arg {
+	const struct gdoi_xfrm_cfg *cfg;
+	int which;
+	struct gdoi_xfrm_pol *out;
+	size_t cap, n;
+};
+
+static int
+pol_dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pol_dump_arg *d = arg;
+	struct gdoi_xfrm_pol p;
+
+	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY)
+		return 0;
+	if (pol_parse(nlh, &p) != 0)
+		return -1;
+	if (d->which == GDOI_XFRM_DUMP_OURS && (!p.xp_has_mark ||
+	    p.xp_mark != d->cfg->xc_mark || p.xp_mask != d->cfg->xc_mask))
+		return 0;
+	if (d->n < d->cap)
+		d->out[d->n] = p;
+	d->n++;
+	return 0;
+}
+
+int
+gdoi_xfrm_pol_dump(struct gdoi_xfrm *x, int which, struct gdoi_xfrm_pol *out, size_t cap,
+    size_t *n)
+{
+	struct pol_dump_arg d = { &x->x_cfg, which, out, cap, 0 };
+	int err;
+
+	*n = 0;
+	if ((err = dump(x, XFRM_MSG_GETPOLICY, sizeof(struct xfrm_userpolicy_id), pol_dump_cb,
+	    &d)) != 0)
+		return err;
+	*n = d.n;
+	qsort(out, d.n < cap ? d.n : cap, sizeof(*out), pol_cmp);
+	return d.n > cap ? GDOI_XFRM_E_NOSPC : 0;
+}
+
+/* ---- flush by mark ---- */
+
+struct flush_arg {
+	const struct gdoi_xfrm_cfg *cfg;
+	struct gdoi_xfrm_batch *b;
+	size_t n;      /* requests added */
+	int full;      /* batch filled: dump again after sending */
+};
+
+static int
+flush_pol_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct flush_arg *f = arg;
+	struct gdoi_xfrm_pol p;
+
+	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY)
+		return 0;
+	if (pol_parse(nlh, &p) != 0)
+		return -1;
+	if (!p.xp_has_mark || p.xp_mark != f->cfg->xc_mark || p.xp_mask != f->cfg->xc_mask)
+		return 0;
+	if (f->b->xb_n >= GDOI_XFRM_BATCH_MAX) {
+		f->full = 1;
+		return 0;
+	}
+	if (gdoi_xfrm_pol_del_index(f->b, p.xp_index, p.xp_dir) != 0)
+		return -1;
+	f->n++;
+	return 0;
+}
+
+static int
+flush_sa_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct flush_arg *f = arg;
+	const struct nlattr *tb[XFRMA_MAX + 1] = { 0 };
+	struct xfrm_usersa_info si;
+	struct xfrm_usersa_id *id;
+	struct xfrm_mark m;
+	struct nlmsghdr *req;
+	size_t room;
+
+	if (nlh->nlmsg_type != XFRM_MSG_NEWSA)
+		return 0;
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(si))
+		return -1;
+	memcpy(&si, mnl_nlmsg_get_payload(nlh), sizeof(si));
+	if (mnl_attr_parse(nlh, sizeof(si), pol_attr_cb, tb) < 0)
+		return -1;
+	if (!tb[XFRMA_MARK] || mnl_attr_get_payload_len(tb[XFRMA_MARK]) < sizeof(m))
+		return 0;
+	memcpy(&m, mnl_attr_get_payload(tb[XFRMA_MARK]), sizeof(m));
+	if (m.v != f->cfg->xc_mark || m.m != f->cfg->xc_mask)
+		return 0;
+	if (f->b->xb_n >= GDOI_XFRM_BATCH_MAX) {
+		f->full = 1;
+		return 0;
+	}
+	if ((req = req_start(f->b, XFRM_MSG_DELSA, 0, sizeof(*id), (void **)&id, &room)) == NULL)
+		return -1;
+	id->daddr = si.id.daddr;
+	id->spi = si.id.spi;
+	id->family = si.family;
+	id->proto = si.id.proto;
+	if (req_end(f->b, req, mnl_attr_put_check(req, room, XFRMA_MARK, sizeof(m), &m)) != 0)
+		return -1;
+	f->n++;
+	return 0;
+}
+
+int
+gdoi_xfrm_flush(struct gdoi_xfrm *x, size_t *ndel)
+{
+	struct gdoi_xfrm_batch *b;
+	struct flush_arg f;
+	size_t total = 0;
+	unsigned round;
+	int err = 0, kind;
+
+	if ((b = gdoi_xfrm_batch_new(&x->x_cfg, 0)) == NULL)
+		return GDOI_XFRM_E_SYS;
+	for (kind = 0; kind < 2 && err == 0; kind++) {
+		/* GDOI_ACL_MAX * 3 policies, GDOI_TEK_MAX * 2 SAs: a few rounds at most. */
+		for (round = 0; round < 64; round++) {
+			memset(&f, 0, sizeof(f));
+			f.cfg = &x->x_cfg;
+			f.b = b;
+			gdoi_xfrm_batch_reset(b);
+			err = kind == 0 ?
+			    dump(x, XFRM_MSG_GETPOLICY, sizeof(struct xfrm_userpolicy_id),
+				flush_pol_cb, &f) :
+			    dump(x, XFRM_MSG_GETSA, sizeof(struct xfrm_usersa_info), flush_sa_cb, &f);
+			if (err != 0 || f.n == 0)
+				break;
+			err = gdoi_xfrm_send(x, b);
+			/* Raced with an expiry: already gone is fine. */
+			if (err == GDOI_XFRM_E_NOENT || err == GDOI_XFRM_E_SRCH)
+				err = 0;
+			total += f.n;
+			if (err != 0 || !f.full)
+				break;
+		}
+	}
+	gdoi_xfrm_batch_free(b);
+	if (ndel)
+		*ndel = total;
+	return err;
 }
