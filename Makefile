@@ -49,7 +49,7 @@ DEB_PACKAGES := autoconf automake libtool pkg-config make gcc clang \
 	tshark tcpdump iproute2 iputils-ping socat python3 libmnl-dev nftables \
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins \
 	libcharon-extra-plugins groff-base man-db \
-	libsnmp-dev snmpd snmp smitools erlang-snmp
+	libsnmp-dev snmpd snmp smitools erlang-snmp qemu-system-x86
 
 # Where `make test' keeps the exit status of each stage.
 STATUS := build/test-status
