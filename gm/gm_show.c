@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gdoi/buf.h"
 #include "gdoi/ctl.h"
 #include "gdoi/push.h"
 #include "gdoi/wire.h"
@@ -126,12 +127,9 @@ show_kek_sa(struct gdoi_tree *t, const char *key, const char *label, const uint8
     uint64_t expiry, uint64_t now)
 {
 	char ic[2 * ISAKMP_COOKIE_LEN + 1], rc[2 * ISAKMP_COOKIE_LEN + 1];
-	size_t i;
 
-	for (i = 0; i < ISAKMP_COOKIE_LEN; i++) {
-		snprintf(ic + 2 * i, 3, "%02X", spi[i]);
-		snprintf(rc + 2 * i, 3, "%02X", spi[ISAKMP_COOKIE_LEN + i]);
-	}
+	gdoi_hex_str(ic, sizeof(ic), spi, ISAKMP_COOKIE_LEN, 1);
+	gdoi_hex_str(rc, sizeof(rc), spi + ISAKMP_COOKIE_LEN, ISAKMP_COOKIE_LEN, 1);
 	gdoi_tree_open(t, key, label);
 	gdoi_tree_attr(t, "my_cookie", "my-cookie", "%s", ic);
 	gdoi_tree_attr(t, "his_cookie", "his-cookie", "%s", rc);

@@ -317,3 +317,25 @@ gdoi_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+void
+gdoi_hex_put(char *out, const uint8_t *p, size_t n, int upper)
+{
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+}
+
+char *
+gdoi_hex_str(char *out, size_t cap, const uint8_t *p, size_t n, int upper)
+{
+	if (n > (cap - 1) / 2)
+		n = (cap - 1) / 2;
+	gdoi_hex_put(out, p, n, upper);
+	out[2 * n] = '\0';
+	return out;
+}

@@ -27,6 +27,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "gdoi/buf.h"
 #include "gdoi/config.h"
 #include "gdoi/ctl.h"
 #include "gdoi/log.h"
@@ -456,16 +457,6 @@ printable(const uint8_t *p, size_t n, char *buf, size_t cap)
 	buf[o] = '\0';
 }
 
-static void
-hexstr(const uint8_t *p, size_t n, char *buf, size_t cap)
-{
-	size_t i, o = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < n && o + 3 <= cap; i++, o += 2)
-		snprintf(buf + o, cap - o, "%02x", p[i]);
-}
-
 const char *
 gdoi_id_str(const struct gdoi_id *id, char *buf, size_t cap)
 {
@@ -505,7 +496,7 @@ gdoi_id_str(const struct gdoi_id *id, char *buf, size_t cap)
 	default:
 		break;
 	}
-	hexstr(d, n, buf, cap);
+	gdoi_hex_str(buf, cap, d, n, 0);
 	return buf;
 }
 
@@ -523,7 +514,7 @@ gdoi_fingerprint(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, c
 	if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(c, a, alen) == 1 &&
 	    (blen == 0 || EVP_DigestUpdate(c, b, blen) == 1) &&
 	    EVP_DigestFinal_ex(c, md, &mdlen) == 1)
-		hexstr(md, 8, buf, cap);
+		gdoi_hex_str(buf, cap, md, 8, 0);
 	EVP_MD_CTX_free(c);
 	return buf;
 }

@@ -130,18 +130,6 @@ kl_bits_ok(unsigned bits)
 	return bits == 128 || bits == 192 || bits == 256;
 }
 
-static void
-kl_hex(char *o, const uint8_t *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		o[2 * i] = hex[p[i] >> 4];
-		o[2 * i + 1] = hex[p[i] & 15];
-	}
-}
-
 int
 gdoi_keylog_kek_line(char *buf, size_t cap, uint32_t group, const struct gdoi_kek *kek)
 {
@@ -165,13 +153,13 @@ gdoi_keylog_kek_line(char *buf, size_t cap, uint32_t group, const struct gdoi_ke
 	if (need >= cap)
 		return GDOI_E_TOOBIG;	/* nothing written */
 	memcpy(buf, head, hlen);
-	kl_hex(buf + hlen, kek->kek_spi, GDOI_KEK_SPI_LEN);
+	gdoi_hex_put(buf + hlen, kek->kek_spi, GDOI_KEK_SPI_LEN, 0);
 	n = snprintf(buf + hlen + 2 * GDOI_KEK_SPI_LEN, cap - hlen - 2 * GDOI_KEK_SPI_LEN,
 	    " alg=" KL_ALG_AES_CBC " bits=%u key=", (unsigned)kek->kek_keybits);
 	if (n < 0)
 		return GDOI_E_INVAL;
 	hlen += 2 * GDOI_KEK_SPI_LEN + (size_t)n;
-	kl_hex(buf + hlen, kek->kek_key, keylen);
+	gdoi_hex_put(buf + hlen, kek->kek_key, keylen, 0);
 	hlen += 2 * keylen;
 	hlen += (size_t)snprintf(buf + hlen, cap - hlen, " sighash=%s", hash);
 	return (int)hlen;

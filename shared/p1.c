@@ -1302,23 +1302,18 @@ gdoi_p1_rtx(const struct gdoi_p1_sa *sa)
 int
 gdoi_p1_keylog_line(const struct gdoi_p1_sa *sa, char *buf, size_t cap)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t need, i, o = 0;
+	size_t need, o = 0;
 
 	if (sa == NULL || buf == NULL || !keyed(sa))
 		return GDOI_E_INVAL;
 	need = 2 * ISAKMP_COOKIE_LEN + 1 + 2 * sa->sa_keys.k_enc_len + 1;
 	if (cap < need + 1)
 		return GDOI_E_TOOBIG;
-	for (i = 0; i < ISAKMP_COOKIE_LEN; i++) {
-		buf[o++] = hex[sa->sa_icookie[i] >> 4];
-		buf[o++] = hex[sa->sa_icookie[i] & 15];
-	}
+	gdoi_hex_put(buf, sa->sa_icookie, ISAKMP_COOKIE_LEN, 0);
+	o = 2 * ISAKMP_COOKIE_LEN;
 	buf[o++] = ',';
-	for (i = 0; i < sa->sa_keys.k_enc_len; i++) {
-		buf[o++] = hex[sa->sa_keys.k_enc[i] >> 4];
-		buf[o++] = hex[sa->sa_keys.k_enc[i] & 15];
-	}
+	gdoi_hex_put(buf + o, sa->sa_keys.k_enc, sa->sa_keys.k_enc_len, 0);
+	o += 2 * sa->sa_keys.k_enc_len;
 	buf[o++] = '\n';
 	buf[o] = '\0';
 	return (int)o;

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "gdoi/buf.h"
 #include "gdoi/daemon.h"
 #include "gdoi/wire.h"
 
@@ -32,10 +33,8 @@ void
 gdoi_show_kek(struct gdoi_tree *t, const struct gdoi_kek *kek, uint64_t now, uint64_t rekey_at)
 {
 	char hex[2 * GDOI_KEK_SPI_LEN + 1], fp[32];
-	size_t i;
 
-	for (i = 0; i < GDOI_KEK_SPI_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02X", kek->kek_spi[i]);
+	gdoi_hex_str(hex, sizeof(hex), kek->kek_spi, GDOI_KEK_SPI_LEN, 1);
 	gdoi_tree_open(t, "kek", "KEK POLICY:");
 	gdoi_tree_attr(t, "transport", "Rekey Transport Type", "%s",
 	    kek->kek_multicast ? "Multicast" : "Unicast");

@@ -97,5 +97,11 @@ static inline void gdoi_put32(uint8_t *p, uint32_t v)
 
 /** The value of hex digit c (either case), or -1. */
 int gdoi_hexval(int c);
+/** The n octets at p as 2 n hex digits at out (upper: A-F, else a-f); no
+ *  NUL; out holds 2 n characters. */
+void gdoi_hex_put(char *out, const uint8_t *p, size_t n, int upper);
+/** The same as a string: as many whole octets as fit in cap with the NUL
+ *  (cap >= 1).  Returns out. */
+char *gdoi_hex_str(char *out, size_t cap, const uint8_t *p, size_t n, int upper);
 
 #endif

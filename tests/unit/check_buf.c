@@ -697,6 +697,28 @@ START_TEST(arena_calloc_overflow)
 }
 END_TEST
 
+START_TEST(hex_encode_decode)
+{
+	static const uint8_t p[] = { 0x00, 0x9f, 0xa5, 0xff };
+	char out[16];
+	int c;
+
+	memset(out, 'x', sizeof(out));
+	gdoi_hex_put(out, p, sizeof(p), 0);
+	ck_assert_mem_eq(out, "009fa5ffx", 9);	/* no NUL written */
+	ck_assert_str_eq(gdoi_hex_str(out, sizeof(out), p, sizeof(p), 1), "009FA5FF");
+	/* whole octets that fit with the NUL: cap 6 holds two */
+	ck_assert_str_eq(gdoi_hex_str(out, 6, p, sizeof(p), 0), "009f");
+	ck_assert_str_eq(gdoi_hex_str(out, 1, p, sizeof(p), 0), "");
+	for (c = 0; c < 256; c++) {
+		int want = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		ck_assert_int_eq(gdoi_hexval(c), want);
+	}
+}
+END_TEST
+
 static Suite *
 buf_suite(void)
 {
@@ -753,6 +775,10 @@ buf_suite(void)
 	tcase_add_test(tc, arena_zeroed_aligned);
 	tcase_add_test(tc, arena_distinct_blocks);
 	tcase_add_test(tc, arena_calloc_overflow);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hex");
+	tcase_add_test(tc, hex_encode_decode);
 	suite_add_tcase(s, tc);
 	return s;
 }
