@@ -200,12 +200,11 @@ static uint64_t
 gm_probe_at(const struct gm_group *g)
 {
 	const struct gdoi_kek *k = &g->g_pol.gp_kek;
-	uint64_t lead = (uint64_t)GDOI_SCHED_LEGACY_EVIDENCE_S * 1000;
 
 	if (!g->g_conf->g_gm_naive || !g->g_pol.gp_has_kek ||
 	    memcmp(g->g_probe_spi, k->kek_spi, GDOI_KEK_SPI_LEN) == 0)
 		return GDOI_SCHED_NEVER;
-	return k->kek_expiry_ms > lead ? k->kek_expiry_ms - lead : 0;
+	return gdoi_sched_gm_naive_probe_ms(k->kek_expiry_ms);
 }
 
 /* The next wake (display 0: gdoi_sched_gm_next) or the "Re-registers in"

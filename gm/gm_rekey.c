@@ -146,8 +146,7 @@ late_for_deleted_kek(struct gm *m, const uint8_t *spi, uint64_t now)
 		struct gm_group *g = &m->m_groups[i];
 
 		if (!g->g_kek_deleted || memcmp(g->g_deleted_kek_spi, spi, GDOI_KEK_SPI_LEN) != 0 ||
-		    now > g->g_deleted_kek_expiry + (uint64_t)(GDOI_SCHED_GM_KEK_SPREAD_S +
-		    GDOI_SCHED_LEGACY_MARGIN_S) * 1000)
+		    now > gdoi_sched_gm_deleted_kek_end_ms(g->g_deleted_kek_expiry))
 			continue;
 		if (!g->g_legacy.old_ks && !g->g_conf->g_gm_naive) {
 			g->g_legacy.old_ks = 1;
@@ -161,37 +160,6 @@ late_for_deleted_kek(struct gm *m, const uint8_t *spi, uint64_t now)
 		return 1;
 	}
 	return 0;
-}
-
-/*
- * The KEK cycle that a KEK rekey arriving at now ends, run through
- * sched.c's model of a member that does not adapt (it registers when the
- * KEK has GDOI_SCHED_LEGACY_EVIDENCE_S left and no rekey came, deletes
- * the KEK at expiry and loses a rekey arriving then): the registrations it
- * would have made, counted for comparison ("show": naive_model).
- */
-static void
-naive_model(struct gm_group *g, uint64_t kek_expiry_ms, uint64_t now)
-{
-	struct gdoi_sched_cyc_event ev[2];
-	struct gdoi_sched_cycle_in in;
-	struct gdoi_sched_cycle_out out;
-	struct gdoi_sched_legacy st;
-	uint64_t lead = (uint64_t)GDOI_SCHED_LEGACY_EVIDENCE_S * 1000;
-	size_t n = 0;
-
-	memset(&in, 0, sizeof(in));
-	gdoi_sched_legacy_init(&st);
-	if (kek_expiry_ms > lead && kek_expiry_ms - lead <= now)
-		ev[n++] = (struct gdoi_sched_cyc_event){ kek_expiry_ms - lead,
-		    GDOI_SCHED_CYC_PROBE };
-	ev[n++] = (struct gdoi_sched_cyc_event){ now, GDOI_SCHED_CYC_KEK_REKEY };
-	in.kek_expiry_ms = kek_expiry_ms;
-	in.ks_old = n == 2; /* a registration at the probe gets the held KEK back */
-	in.ev = ev;
-	in.n_ev = n;
-	if (gdoi_sched_kek_cycle(&st, &in, &out) == 0)
-		g->g_naive_model += out.naive;
 }
 
 void
@@ -365,14 +333,14 @@ gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg
 		gdoi_push_rx_clear(&rx);
 		return;
 	}
-	if (nk)
-		naive_model(g, old_kek_expiry, now);
+	if (nk) /* what the naive policy would have needed for this KEK rekey */
+		g->g_naive_model += gdoi_sched_gm_naive_regs(old_kek_expiry, now);
 	if (nk && !g->g_conf->g_gm_naive) {
 		/* when did it come?  after expiry: taken in the grace (old KS);
 		 * within GDOI_SCHED_LEGACY_EVIDENCE_S of it: an old KS too */
 		if (now >= old_kek_expiry)
 			g->g_legacy_grace_used++;
-		if (now + (uint64_t)GDOI_SCHED_LEGACY_EVIDENCE_S * 1000 > old_kek_expiry) {
+		if (gdoi_sched_gm_kek_rekey_late(now, old_kek_expiry)) {
 			if (!g->g_legacy.old_ks)
 				gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_KS_LEGACY_KEK_REKEY",
 				    "Group %s: the KEK rekey came at expiry: the KS rekeys the KEK "

@@ -419,3 +419,49 @@ gdoi_sched_backoff_span_ms(uint64_t base_ms, uint64_t cap_ms, uint32_t n)
 		s += gdoi_sched_backoff_ms(base_ms, cap_ms, k);
 	return s;
 }
+
+uint64_t
+gdoi_sched_gm_naive_probe_ms(uint64_t kek_expiry_ms)
+{
+	if (kek_expiry_ms == GDOI_SCHED_NEVER)
+		return GDOI_SCHED_NEVER;
+	return sat_sub(kek_expiry_ms, s_to_ms(GDOI_SCHED_LEGACY_EVIDENCE_S));
+}
+
+int
+gdoi_sched_gm_kek_rekey_late(uint64_t at_ms, uint64_t kek_expiry_ms)
+{
+	return sat_add(at_ms, s_to_ms(GDOI_SCHED_LEGACY_EVIDENCE_S)) > kek_expiry_ms;
+}
+
+uint64_t
+gdoi_sched_gm_deleted_kek_end_ms(uint64_t kek_expiry_ms)
+{
+	return sat_add(kek_expiry_ms,
+	    s_to_ms(GDOI_SCHED_GM_KEK_SPREAD_S + GDOI_SCHED_LEGACY_MARGIN_S));
+}
+
+unsigned
+gdoi_sched_gm_naive_regs(uint64_t kek_expiry_ms, uint64_t rekey_at_ms)
+{
+	struct gdoi_sched_cyc_event ev[2];
+	struct gdoi_sched_cycle_in in;
+	struct gdoi_sched_cycle_out out;
+	struct gdoi_sched_legacy st;
+	uint64_t probe = gdoi_sched_gm_naive_probe_ms(kek_expiry_ms);
+	size_t n = 0;
+
+	memset(&in, 0, sizeof(in));
+	gdoi_sched_legacy_init(&st);
+	if (probe != 0 && probe <= rekey_at_ms) {
+		ev[n].at_ms = probe;
+		ev[n++].kind = GDOI_SCHED_CYC_PROBE;
+	}
+	ev[n].at_ms = rekey_at_ms;
+	ev[n++].kind = GDOI_SCHED_CYC_KEK_REKEY;
+	in.kek_expiry_ms = kek_expiry_ms;
+	in.ks_old = n == 2; /* a registration at the probe gets the held KEK back */
+	in.ev = ev;
+	in.n_ev = n;
+	return gdoi_sched_kek_cycle(&st, &in, &out) == 0 ? out.naive : 0;
+}

@@ -276,6 +276,25 @@ int gdoi_sched_gm_note_kek_rekey(struct gdoi_sched_legacy *st, uint64_t at_ms,
 uint64_t gdoi_sched_legacy_grace_ms(const struct gdoi_sched_legacy *st,
 				    uint32_t retx_count, uint32_t retx_interval_s);
 
+/** The naive policy's pre-expiry registration: GDOI_SCHED_LEGACY_EVIDENCE_S
+ *  before the KEK expires (0 for an earlier expiry; NEVER stays NEVER). */
+uint64_t gdoi_sched_gm_naive_probe_ms(uint64_t kek_expiry_ms);
+
+/** 1 when a KEK rekey arriving at at_ms for the KEK expiring at
+ *  kek_expiry_ms came later than a new-behaviour KS sends it (less than
+ *  GDOI_SCHED_LEGACY_EVIDENCE_S before expiry, or after it): an old KS. */
+int gdoi_sched_gm_kek_rekey_late(uint64_t at_ms, uint64_t kek_expiry_ms);
+
+/** Until when a rekey under the KEK deleted at kek_expiry_ms is recognised
+ *  as the old KS's at-expiry rekey: the expiry plus the re-registration
+ *  spread and the legacy margin. */
+uint64_t gdoi_sched_gm_deleted_kek_end_ms(uint64_t kek_expiry_ms);
+
+/** The registrations the naive policy makes in the KEK cycle that a KEK
+ *  rekey arriving at rekey_at_ms ends (gdoi_sched_kek_cycle with the
+ *  naive probe, when it falls before the rekey, as the only other event). */
+unsigned gdoi_sched_gm_naive_regs(uint64_t kek_expiry_ms, uint64_t rekey_at_ms);
+
 /* One KEK cycle, for comparing our policy with the naive one. */
 enum gdoi_sched_cyc_kind {
 	/* The pre-expiry point at which a new-behaviour GM that saw no KEK

@@ -511,6 +511,33 @@ END_TEST
 static const uint8_t spi_a[GDOI_SCHED_KEK_SPI_LEN] = { 0xa1, 0xa2, 0xa3, 0xa4 };
 static const uint8_t spi_b[GDOI_SCHED_KEK_SPI_LEN] = { 0xb1, 0xb2, 0xb3, 0xb4 };
 
+START_TEST(legacy_gm_rules)
+{
+	/* the naive probe: 190 s before expiry */
+	ck_assert(gdoi_sched_gm_naive_probe_ms(S(1000)) == S(810));
+	ck_assert(gdoi_sched_gm_naive_probe_ms(S(190)) == 0);
+	ck_assert(gdoi_sched_gm_naive_probe_ms(S(100)) == 0);
+	ck_assert(gdoi_sched_gm_naive_probe_ms(GDOI_SCHED_NEVER) == GDOI_SCHED_NEVER);
+	/* a KEK rekey is late with less than 190 s left: 225 s ahead (a new KS,
+	 * 2 x 10 s retransmits, 1 GM) is not, 190 s ahead is not, 189.999 s is */
+	ck_assert_int_eq(gdoi_sched_gm_kek_rekey_late(S(775), S(1000)), 0);
+	ck_assert_int_eq(gdoi_sched_gm_kek_rekey_late(S(810), S(1000)), 0);
+	ck_assert_int_eq(gdoi_sched_gm_kek_rekey_late(S(810) + 1, S(1000)), 1);
+	ck_assert_int_eq(gdoi_sched_gm_kek_rekey_late(S(1000), S(1000)), 1);
+	ck_assert_int_eq(gdoi_sched_gm_kek_rekey_late(S(1030), S(1000)), 1);
+	/* a deleted KEK's at-expiry rekey is recognised for 80 + 10 s */
+	ck_assert(gdoi_sched_gm_deleted_kek_end_ms(S(1000)) == S(1090));
+	ck_assert(gdoi_sched_gm_deleted_kek_end_ms(GDOI_SCHED_NEVER) == GDOI_SCHED_NEVER);
+	/* the naive policy for the cycle a KEK rekey ends: at expiry (old KS)
+	 * it probed and lost the rekey: 2; early (new KS): none */
+	ck_assert_uint_eq(gdoi_sched_gm_naive_regs(S(1000), S(1000)), 2);
+	ck_assert_uint_eq(gdoi_sched_gm_naive_regs(S(1000), S(1005)), 2);
+	ck_assert_uint_eq(gdoi_sched_gm_naive_regs(S(1000), S(775)), 0);
+	/* probed (190 s left), then the rekey still came before expiry: 1 */
+	ck_assert_uint_eq(gdoi_sched_gm_naive_regs(S(1000), S(900)), 1);
+}
+END_TEST
+
 START_TEST(legacy_marking)
 {
 	struct gdoi_sched_legacy st;
@@ -803,6 +830,7 @@ sched_suite(void)
 
 	tc = tcase_create("legacy");
 	tcase_add_test(tc, legacy_marking);
+	tcase_add_test(tc, legacy_gm_rules);
 	tcase_add_test(tc, legacy_old_ks_cycles);
 	tcase_add_test(tc, legacy_old_ks_variants);
 	tcase_add_test(tc, legacy_new_ks);
