@@ -179,17 +179,7 @@ make_policy(struct gdoi_gpolicy *p, int with_gcm)
 	p->gp_acl[1].ace_src_plen = p->gp_acl[1].ace_dst_plen = 16;
 	p->gp_nacl = 2;
 	t = &p->gp_tek[0];
-	t->tek_spi = T0_SPI;
-	t->tek_x.tx_esp = ESP_T_AES_CBC;
-	t->tek_x.tx_keybits = 256;
-	t->tek_x.tx_auth = IPSEC_AUTH_HMAC_SHA256;
-	t->tek_life_s = 3600;
-	t->tek_expiry_ms = 3600000;
-	testkey_pattern(t->tek_enc, 32, 0xa0);
-	testkey_pattern(t->tek_int, 32, 0xb0);
-	t->tek_addr_pres = GDOI_AP_SRC_DST;
-	t->tek_dir = GDOI_DIR_SYMMETRIC;
-	t->tek_acl_n = 2;
+	testkey_tek(t, T0_SPI, 3600000, 0, 2);
 	p->gp_ntek = 1;
 	if (!with_gcm)
 		return;

@@ -82,18 +82,7 @@ make_policy(struct gdoi_gpolicy *p, int with_kek)
 	a->ace_dst[1] = 98;
 	a->ace_dst_plen = 16;
 	p->gp_nacl = 1;
-	t->tek_spi = NEW_TEK;
-	t->tek_x.tx_esp = ESP_T_AES_CBC;
-	t->tek_x.tx_keybits = 256;
-	t->tek_x.tx_auth = IPSEC_AUTH_HMAC_SHA256;
-	t->tek_life_s = 3600;
-	t->tek_expiry_ms = NOW_MS + 3600000u;
-	testkey_pattern(t->tek_enc, 32, 0xa0);
-	testkey_pattern(t->tek_int, 32, 0xb0);
-	t->tek_addr_pres = GDOI_AP_SRC_DST;
-	t->tek_dir = GDOI_DIR_SYMMETRIC;
-	t->tek_acl_first = 0;
-	t->tek_acl_n = 1;
+	testkey_tek(t, NEW_TEK, NOW_MS + 3600000u, 0, 1);
 	p->gp_ntek = 1;
 }
 

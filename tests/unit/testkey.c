@@ -76,3 +76,21 @@ testkey_kek(struct gdoi_kek *k, unsigned keybits, uint8_t spi_seed, uint8_t key_
 	k->kek_af = 4;
 	k->kek_port = GDOI_UDP_PORT;
 }
+
+void
+testkey_tek(struct gdoi_tek *t, uint32_t spi, uint64_t expiry_ms, uint16_t acl_first,
+    uint16_t acl_n)
+{
+	t->tek_spi = spi;
+	t->tek_x.tx_esp = ESP_T_AES_CBC;
+	t->tek_x.tx_keybits = 256;
+	t->tek_x.tx_auth = IPSEC_AUTH_HMAC_SHA256;
+	t->tek_life_s = 3600;
+	t->tek_expiry_ms = expiry_ms;
+	testkey_pattern(t->tek_enc, 32, 0xa0);
+	testkey_pattern(t->tek_int, 32, 0xb0);
+	t->tek_addr_pres = GDOI_AP_SRC_DST;
+	t->tek_dir = GDOI_DIR_SYMMETRIC;
+	t->tek_acl_first = acl_first;
+	t->tek_acl_n = acl_n;
+}

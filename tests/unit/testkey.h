@@ -28,6 +28,16 @@ struct gdoi_kek;
 void testkey_kek(struct gdoi_kek *k, unsigned keybits, uint8_t spi_seed, uint8_t key_seed,
     uint8_t sig_hash, uint64_t expiry_ms, const uint8_t *spki, size_t spki_len);
 
+/*
+ * A TEK fixture: ESP AES-CBC-256 with HMAC-SHA-256, spi, 3600 s of life
+ * ending at expiry_ms, key patterns 0xa0 / 0xb0, address preservation
+ * source and destination, symmetric, access list entries
+ * [acl_first, acl_first + acl_n).
+ */
+struct gdoi_tek;
+void testkey_tek(struct gdoi_tek *t, uint32_t spi, uint64_t expiry_ms, uint16_t acl_first,
+    uint16_t acl_n);
+
 /* Run s with CK_NORMAL output; EXIT_SUCCESS when no test failed. */
 int testkey_run(Suite *s);
 
