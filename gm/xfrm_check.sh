@@ -19,11 +19,13 @@ done
 bin=${CHECK_XFRM:-./check_xfrm}
 [ -x "$bin" ] || { echo "xfrm_check: $bin not built"; exit 99; }
 
-ns=gdoi-xfrm-$$
-cleanup() { ip netns del "$ns" 2>/dev/null; }
+# the lab's topology script: one node, loopback up, torn down on exit
+netns="${top_srcdir:-$(dirname "$0")/..}/lab/netns.sh"
+prefix=gdoixf$$
+ns=$prefix-x
+cleanup() { bash "$netns" down "$prefix" >/dev/null 2>&1; }
 trap cleanup EXIT INT TERM
-ip netns add "$ns" || exit 99
-ip -n "$ns" link set lo up
+bash "$netns" up "$prefix" x=10.97.0.1 >/dev/null || exit 99
 
 # Not ours: no mark.
 ip -n "$ns" xfrm policy add src 192.0.2.0/24 dst 198.51.100.0/24 dir out priority 5 || exit 99
