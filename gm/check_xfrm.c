@@ -5,7 +5,7 @@
  * fixed TEKs and ACEs (no socket).  With "--netns": the kernel tests,
  * meant to run as root inside a fresh network namespace (xfrm_check.sh):
  * policies of a 3-entry ACL installed in one batch and read back, the ESP
- * SA add refused by this ESP-less kernel, flush by mark.
+ * SA add refused by this ESP-less kernel, flush of ours (reqid, priority band).
  */
 #include "config.h"
 
@@ -25,8 +25,13 @@
 #include "gdoi/wire.h"
 #include "xfrm.h"
 
+/* The builders' tests use a configured mark (so the attribute shows);
+ * the kernel test uses the default: no mark, ours = reqid + priority band. */
 static const struct gdoi_xfrm_cfg cfg = {
 	.xc_mark = 0x6d010000, .xc_mask = 0xffffffff, .xc_reqid = 0x4d01, .xc_prio_base = 1000,
+};
+static const struct gdoi_xfrm_cfg cfg_ns = {
+	.xc_reqid = 0x4d01, .xc_prio_base = 1000,
 };
 
 static struct gdoi_xfrm_addr
@@ -520,6 +525,55 @@ START_TEST(errno_map)
 }
 END_TEST
 
+/* An XFRM_MSG_EXPIRE as the kernel sends it: ours (reqid) or not. */
+static size_t
+expire_msg(uint8_t *buf, size_t cap, uint32_t reqid, uint8_t hard, uint32_t spi)
+{
+	struct nlmsghdr *nlh;
+	struct xfrm_user_expire ue;
+
+	memset(buf, 0, cap);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = XFRM_MSG_EXPIRE;
+	memset(&ue, 0, sizeof(ue));
+	ue.state.id.spi = htonl(spi);
+	ue.state.id.proto = IPPROTO_ESP;
+	ue.state.family = AF_INET;
+	ue.state.reqid = reqid;
+	ue.state.curlft.packets = 3864526848u;
+	ck_assert_int_eq(inet_pton(AF_INET, "172.16.0.11", &ue.state.id.daddr), 1);
+	ue.hard = hard;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(ue)), &ue, sizeof(ue));
+	return nlh->nlmsg_len;
+}
+
+START_TEST(ev_expire_parse)
+{
+	uint8_t buf[512];
+	struct gdoi_xfrm_ev ev;
+	size_t len;
+
+	len = expire_msg(buf, sizeof(buf), 0x4d01, 0, 0xa1b2c3d4);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), 1);
+	ck_assert_uint_eq(ev.ev_type, GDOI_XFRM_EV_SOFT);
+	ck_assert_uint_eq(ev.ev_spi, 0xa1b2c3d4);
+	ck_assert_uint_eq(ev.ev_packets, 3864526848u);
+	ck_assert_uint_eq(ev.ev_dst.xa_af, 4);
+	ck_assert_uint_eq(ev.ev_dst.xa_addr[3], 11);
+	len = expire_msg(buf, sizeof(buf), 0x4d01, 1, 0x1000);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), 1);
+	ck_assert_uint_eq(ev.ev_type, GDOI_XFRM_EV_HARD);
+	/* another reqid: not ours */
+	len = expire_msg(buf, sizeof(buf), 7, 1, 0x1000);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), 0);
+	/* truncated: malformed */
+	len = expire_msg(buf, sizeof(buf), 0x4d01, 1, 0x1000);
+	((struct nlmsghdr *)buf)->nlmsg_len = MNL_NLMSG_HDRLEN + 8;
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), -1);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, 4, &ev), -1);
+}
+END_TEST
+
 /* ---- kernel tests (root, fresh namespace; xfrm_check.sh) ---- */
 
 static void
@@ -539,9 +593,7 @@ check_dumped(const struct gdoi_xfrm_pol *p, const struct gdoi_ace *e, int mirror
 	ck_assert_uint_eq(p->xp_sel.ace_proto, e->ace_proto);
 	ck_assert_uint_eq(p->xp_sel.ace_sport, mirror ? e->ace_dport : e->ace_sport);
 	ck_assert_uint_eq(p->xp_sel.ace_dport, mirror ? e->ace_sport : e->ace_dport);
-	ck_assert_uint_eq(p->xp_has_mark, 1);
-	ck_assert_uint_eq(p->xp_mark, 0x6d010000);
-	ck_assert_uint_eq(p->xp_mask, 0xffffffff);
+	ck_assert_uint_eq(p->xp_has_mark, 0);
 	ck_assert_uint_eq(p->xp_sel.ace_permit, e->ace_permit);
 	if (e->ace_permit) {
 		ck_assert_uint_eq(p->xp_ntmpl, 1);
@@ -563,8 +615,8 @@ log_hook(void *arg, int sev, const char *line)
 START_TEST(ns_policies_sa_flush)
 {
 	struct gdoi_ace acl[3];
-	struct gdoi_xfrm *x = gdoi_xfrm_open(&cfg);
-	struct gdoi_xfrm_cfg other = cfg;
+	struct gdoi_xfrm *x = gdoi_xfrm_open(&cfg_ns);
+	struct gdoi_xfrm_cfg other = cfg_ns;
 	struct gdoi_xfrm *y;
 	struct gdoi_xfrm_batch *b;
 	struct gdoi_xfrm_pol pol[16];
@@ -576,15 +628,17 @@ START_TEST(ns_policies_sa_flush)
 	ck_assert_ptr_nonnull(x);
 	gdoi_log_set_hook(log_hook, NULL);
 	acl3(acl);
-	/* The script added one unmarked policy: it is in ALL, not in OURS. */
+	/* The script added two policies that are not ours (priority 5; and
+	 * priority 1001, in our band, but with another template reqid): both
+	 * are in ALL, neither in OURS. */
 	ck_assert_int_eq(gdoi_xfrm_pol_dump(x, GDOI_XFRM_DUMP_OURS, pol, 16, &n), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(gdoi_xfrm_pol_dump(x, GDOI_XFRM_DUMP_ALL, pol, 16, &nall), 0);
-	ck_assert_uint_eq(nall, 1);
+	ck_assert_uint_eq(nall, 2);
 	ck_assert_uint_eq(pol[0].xp_has_mark, 0);
 
 	/* One batch: out (as written) and in (mirrored) for each ACE. */
-	b = gdoi_xfrm_batch_new(&cfg, 1);
+	b = gdoi_xfrm_batch_new(&cfg_ns, 1);
 	for (k = 0; k < 3; k++) {
 		ck_assert_int_eq(gdoi_xfrm_pol_add(b, &acl[k], 0, GDOI_XFRM_DIR_OUT, k, &ts, &td), 0);
 		ck_assert_int_eq(gdoi_xfrm_pol_add(b, &acl[k], 1, GDOI_XFRM_DIR_IN, k, &td, &ts), 0);
@@ -605,8 +659,9 @@ START_TEST(ns_policies_sa_flush)
 	for (i = 0; i < 6; i++)
 		ck_assert_int_eq(b->xb_res[i], GDOI_XFRM_E_EXIST);
 
-	/* A policy with another mark (another instance): not ours. */
-	other.xc_mark = 0x6d020000;
+	/* Another instance (its own reqid and priority band): not ours. */
+	other.xc_reqid = 0x4d02;
+	other.xc_prio_base = 1000 + GDOI_XFRM_PRIO_SPAN;
 	y = gdoi_xfrm_open(&other);
 	ck_assert_ptr_nonnull(y);
 	gdoi_xfrm_batch_free(b);
@@ -616,7 +671,7 @@ START_TEST(ns_policies_sa_flush)
 	gdoi_xfrm_batch_free(b);
 
 	/* ESP SA: this kernel has no ESP (MACHINE-NOTES 3). */
-	b = gdoi_xfrm_batch_new(&cfg, 1);
+	b = gdoi_xfrm_batch_new(&cfg_ns, 1);
 	tek_fill(&t, 0x12345678, ESP_T_AES_CBC, 256, IPSEC_AUTH_HMAC_SHA256);
 	ck_assert_int_eq(gdoi_xfrm_sa_add(b, &t, &ts, &td, 1000000), 0);
 	ck_assert_int_eq(gdoi_xfrm_send(x, b), GDOI_XFRM_E_NOPROTO);
@@ -640,25 +695,37 @@ START_TEST(ns_policies_sa_flush)
 	ck_assert_int_eq(b->xb_res[2], 0);  /* the out deny policy did exist */
 	gdoi_xfrm_batch_free(b);
 
-	/* Flush ours: 5 policies and the marked larval SA the script made
-	 * (spi 0x200); the unmarked ones and the other mark survive. */
+	/* Message loss (test hook): the replies of one batch go unread; the
+	 * next send reads its own replies, not the stale ones, and sees that
+	 * the lost batch was applied. */
+	b = gdoi_xfrm_batch_new(&cfg_ns, 1);
+	ck_assert_int_eq(gdoi_xfrm_pol_add(b, &acl[2], 1, GDOI_XFRM_DIR_FWD, 2, &td, &ts), 0);
+	gdoi_xfrm_test_lose = 1;
+	ck_assert_int_eq(gdoi_xfrm_send(x, b), GDOI_XFRM_E_SYS);
+	ck_assert_uint_eq(gdoi_xfrm_test_lose, 0);
+	ck_assert_int_eq(gdoi_xfrm_send(x, b), GDOI_XFRM_E_EXIST);
+	gdoi_xfrm_batch_free(b);
+
+	/* Flush ours: 6 policies and the larval SA with our reqid the script
+	 * made (spi 0x200); the foreign ones and the other instance's stay. */
 	ck_assert_int_eq(gdoi_xfrm_flush(x, &ndel), 0);
-	ck_assert_uint_eq(ndel, 6);
+	ck_assert_uint_eq(ndel, 7);
 	ck_assert_int_eq(gdoi_xfrm_pol_dump(x, GDOI_XFRM_DUMP_OURS, pol, 16, &n), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(gdoi_xfrm_pol_dump(x, GDOI_XFRM_DUMP_ALL, pol, 16, &nall), 0);
-	ck_assert_uint_eq(nall, 2);
+	ck_assert_uint_eq(nall, 3);
 	ck_assert_int_eq(gdoi_xfrm_flush(x, &ndel), 0);
 	ck_assert_uint_eq(ndel, 0);
 	/* the other instance flushes its own */
 	ck_assert_int_eq(gdoi_xfrm_flush(y, &ndel), 0);
 	ck_assert_uint_eq(ndel, 1);
 	ck_assert_int_eq(gdoi_xfrm_pol_dump(x, GDOI_XFRM_DUMP_ALL, pol, 16, &nall), 0);
-	ck_assert_uint_eq(nall, 1);
-	ck_assert_uint_eq(pol[0].xp_has_mark, 0);
+	ck_assert_uint_eq(nall, 2);
+	ck_assert_uint_eq(pol[0].xp_priority, 5);
+	ck_assert_uint_eq(pol[1].xp_priority, 1001);
 	/* dump bound: cap 0 reports the count */
 	ck_assert_int_eq(gdoi_xfrm_pol_dump(x, GDOI_XFRM_DUMP_ALL, pol, 0, &nall), GDOI_XFRM_E_NOSPC);
-	ck_assert_uint_eq(nall, 1);
+	ck_assert_uint_eq(nall, 2);
 	gdoi_log_set_hook(NULL, NULL);
 	gdoi_xfrm_close(y);
 	gdoi_xfrm_close(x);
@@ -692,6 +759,7 @@ main(int argc, char **argv)
 		tc = tcase_create("batch");
 		tcase_add_test(tc, batch_full_sticky);
 		tcase_add_test(tc, errno_map);
+		tcase_add_test(tc, ev_expire_parse);
 		suite_add_tcase(s, tc);
 	}
 	sr = srunner_create(s);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -165,11 +166,38 @@ req_end(struct gdoi_xfrm_batch *b, struct nlmsghdr *nlh, int ok)
 	return 0;
 }
 
-static void
-mark_put(struct xfrm_mark *m, const struct gdoi_xfrm_cfg *c)
+/*
+ * XFRMA_MARK only when a mark is configured (xc_mask != 0): a policy with
+ * mark v/m matches only packets with (skb->mark & m) == v, so a mark
+ * cannot double as our ownership tag without fencing off unmarked
+ * traffic.  Returns the "fits" flag like mnl_attr_put_check.
+ */
+static int
+mark_attr(struct nlmsghdr *nlh, size_t room, const struct gdoi_xfrm_cfg *c)
 {
-	m->v = c->xc_mark;
-	m->m = c->xc_mask;
+	struct xfrm_mark m = { .v = c->xc_mark, .m = c->xc_mask };
+
+	if (c->xc_mask == 0)
+		return 1;
+	return mnl_attr_put_check(nlh, room, XFRMA_MARK, sizeof(m), &m);
+}
+
+/* Does an object's mark (has, v, m) equal the configured one? */
+static int
+mark_ours(const struct gdoi_xfrm_cfg *c, int has, uint32_t v, uint32_t m)
+{
+	if (c->xc_mask == 0)
+		return !has || m == 0;
+	return has && v == c->xc_mark && m == c->xc_mask;
+}
+
+int
+gdoi_xfrm_pol_ours(const struct gdoi_xfrm_cfg *c, const struct gdoi_xfrm_pol *p)
+{
+	return p->xp_priority >= c->xc_prio_base &&
+	    p->xp_priority - c->xc_prio_base < GDOI_XFRM_PRIO_SPAN &&
+	    (!p->xp_ntmpl || p->xp_reqid == c->xc_reqid) &&
+	    mark_ours(c, p->xp_has_mark, p->xp_mark, p->xp_mask);
 }
 
 static int
@@ -193,7 +221,6 @@ gdoi_xfrm_sa_add(struct gdoi_xfrm_batch *b, const struct gdoi_tek *tek,
 	struct nlmsghdr *nlh;
 	struct xfrm_usersa_info sa;
 	void *hdr;
-	struct xfrm_mark mark;
 	const struct gdoi_tek_xform *x = &tek->tek_x;
 	size_t room, ekey = gdoi_tek_enc_keylen(x), ikey = gdoi_tek_int_keylen(x);
 	uint64_t left_s;
@@ -260,8 +287,7 @@ gdoi_xfrm_sa_add(struct gdoi_xfrm_batch *b, const struct gdoi_tek *tek,
 		    sizeof(alg.au) + ikey, &alg);
 	}
 	explicit_bzero(&alg, sizeof(alg));
-	mark_put(&mark, &b->xb_cfg);
-	ok = ok && mnl_attr_put_check(nlh, room, XFRMA_MARK, sizeof(mark), &mark);
+	ok = ok && mark_attr(nlh, room, &b->xb_cfg);
 	return req_end(b, nlh, ok);
 }
 
@@ -270,7 +296,6 @@ gdoi_xfrm_sa_del(struct gdoi_xfrm_batch *b, const struct gdoi_xfrm_addr *dst, ui
 {
 	struct nlmsghdr *nlh;
 	struct xfrm_usersa_id *id;
-	struct xfrm_mark mark;
 	size_t room;
 	int fam = af_family(dst->xa_af);
 
@@ -284,8 +309,7 @@ gdoi_xfrm_sa_del(struct gdoi_xfrm_batch *b, const struct gdoi_xfrm_addr *dst, ui
 	id->spi = htonl(spi);
 	id->family = (uint16_t)fam;
 	id->proto = IPPROTO_ESP;
-	mark_put(&mark, &b->xb_cfg);
-	return req_end(b, nlh, mnl_attr_put_check(nlh, room, XFRMA_MARK, sizeof(mark), &mark));
+	return req_end(b, nlh, mark_attr(nlh, room, &b->xb_cfg));
 }
 
 /* ---- policy ---- */
@@ -335,7 +359,6 @@ gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mir
 	void *hdr;
 	struct xfrm_user_tmpl t;
 	struct xfrm_selector sel;
-	struct xfrm_mark mark;
 	size_t room;
 	int ok = 1, err;
 
@@ -375,8 +398,7 @@ gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mir
 		t.aalgos = t.ealgos = t.calgos = ~0u;
 		ok = mnl_attr_put_check(nlh, room, XFRMA_TMPL, sizeof(t), &t);
 	}
-	mark_put(&mark, &b->xb_cfg);
-	ok = ok && mnl_attr_put_check(nlh, room, XFRMA_MARK, sizeof(mark), &mark);
+	ok = ok && mark_attr(nlh, room, &b->xb_cfg);
 	return req_end(b, nlh, ok);
 }
 
@@ -385,7 +407,6 @@ pol_del(struct gdoi_xfrm_batch *b, const struct xfrm_selector *sel, uint32_t ind
 {
 	struct nlmsghdr *nlh;
 	struct xfrm_userpolicy_id *id;
-	struct xfrm_mark mark;
 	size_t room;
 
 	if (b->xb_err)
@@ -398,8 +419,7 @@ pol_del(struct gdoi_xfrm_batch *b, const struct xfrm_selector *sel, uint32_t ind
 		id->sel = *sel;
 	id->index = index;
 	id->dir = (uint8_t)dir;
-	mark_put(&mark, &b->xb_cfg);
-	return req_end(b, nlh, mnl_attr_put_check(nlh, room, XFRMA_MARK, sizeof(mark), &mark));
+	return req_end(b, nlh, mark_attr(nlh, room, &b->xb_cfg));
 }
 
 int
@@ -557,6 +577,12 @@ gdoi_xfrm_send(struct gdoi_xfrm *x, struct gdoi_xfrm_batch *b)
 	b->xb_msg[0] = '\0';
 	if (mnl_socket_sendto(x->x_nl, data, len) != (ssize_t)len) {
 		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm send: %s", strerror(errno));
+		return GDOI_XFRM_E_SYS;
+	}
+	/* Test hook: the replies of this batch are "lost" (left unread). */
+	if (gdoi_xfrm_test_lose > 0 && --gdoi_xfrm_test_lose == 0) {
+		gdoi_log("GDOI", GDOI_LOG_WARNING, "XFRM", "test hook: replies of %zu requests dropped",
+		    b->xb_n);
 		return GDOI_XFRM_E_SYS;
 	}
 	while (acked < b->xb_n) {
@@ -760,8 +786,7 @@ pol_dump_cb(const struct nlmsghdr *nlh, void *arg)
 		return 0;
 	if (pol_parse(nlh, &p) != 0)
 		return -1;
-	if (d->which == GDOI_XFRM_DUMP_OURS && (!p.xp_has_mark ||
-	    p.xp_mark != d->cfg->xc_mark || p.xp_mask != d->cfg->xc_mask))
+	if (d->which == GDOI_XFRM_DUMP_OURS && !gdoi_xfrm_pol_ours(d->cfg, &p))
 		return 0;
 	if (d->n < d->cap)
 		d->out[d->n] = p;
@@ -785,7 +810,7 @@ gdoi_xfrm_pol_dump(struct gdoi_xfrm *x, int which, struct gdoi_xfrm_pol *out, si
 	return d.n > cap ? GDOI_XFRM_E_NOSPC : 0;
 }
 
-/* ---- flush by mark ---- */
+/* ---- flush ours: policies in our priority band, SAs with our reqid ---- */
 
 struct flush_arg {
 	const struct gdoi_xfrm_cfg *cfg;
@@ -804,7 +829,7 @@ flush_pol_cb(const struct nlmsghdr *nlh, void *arg)
 		return 0;
 	if (pol_parse(nlh, &p) != 0)
 		return -1;
-	if (!p.xp_has_mark || p.xp_mark != f->cfg->xc_mark || p.xp_mask != f->cfg->xc_mask)
+	if (!gdoi_xfrm_pol_ours(f->cfg, &p))
 		return 0;
 	if (f->b->xb_n >= GDOI_XFRM_BATCH_MAX) {
 		f->full = 1;
@@ -823,7 +848,7 @@ flush_sa_cb(const struct nlmsghdr *nlh, void *arg)
 	const struct nlattr *tb[XFRMA_MAX + 1] = { 0 };
 	struct xfrm_usersa_info si;
 	struct xfrm_usersa_id *id;
-	struct xfrm_mark m;
+	struct xfrm_mark m = { 0, 0 };
 	struct nlmsghdr *req;
 	size_t room;
 
@@ -834,10 +859,11 @@ flush_sa_cb(const struct nlmsghdr *nlh, void *arg)
 	memcpy(&si, mnl_nlmsg_get_payload(nlh), sizeof(si));
 	if (mnl_attr_parse(nlh, sizeof(si), pol_attr_cb, tb) < 0)
 		return -1;
-	if (!tb[XFRMA_MARK] || mnl_attr_get_payload_len(tb[XFRMA_MARK]) < sizeof(m))
-		return 0;
-	memcpy(&m, mnl_attr_get_payload(tb[XFRMA_MARK]), sizeof(m));
-	if (m.v != f->cfg->xc_mark || m.m != f->cfg->xc_mask)
+	if (tb[XFRMA_MARK] && mnl_attr_get_payload_len(tb[XFRMA_MARK]) >= sizeof(m))
+		memcpy(&m, mnl_attr_get_payload(tb[XFRMA_MARK]), sizeof(m));
+	/* ours: our reqid (and our mark, when one is configured) */
+	if (si.reqid != f->cfg->xc_reqid || si.id.proto != IPPROTO_ESP ||
+	    !mark_ours(f->cfg, tb[XFRMA_MARK] != NULL, m.v, m.m))
 		return 0;
 	if (f->b->xb_n >= GDOI_XFRM_BATCH_MAX) {
 		f->full = 1;
@@ -849,7 +875,7 @@ flush_sa_cb(const struct nlmsghdr *nlh, void *arg)
 	id->spi = si.id.spi;
 	id->family = si.family;
 	id->proto = si.id.proto;
-	if (req_end(f->b, req, mnl_attr_put_check(req, room, XFRMA_MARK, sizeof(m), &m)) != 0)
+	if (req_end(f->b, req, mark_attr(req, room, f->cfg)) != 0)
 		return -1;
 	f->n++;
 	return 0;
@@ -892,4 +918,141 @@ gdoi_xfrm_flush(struct gdoi_xfrm *x, size_t *ndel)
 	if (ndel)
 		*ndel = total;
 	return err;
+}
+
+/* ---- events: XFRMNLGRP_EXPIRE / XFRMNLGRP_ACQUIRE ---- */
+
+unsigned gdoi_xfrm_test_lose;
+
+struct gdoi_xfrm *
+gdoi_xfrm_ev_open(const struct gdoi_xfrm_cfg *cfg)
+{
+	struct gdoi_xfrm *x;
+	int fd, flags;
+	unsigned grp;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	x->x_cfg = *cfg;
+	if ((x->x_rbuf = malloc(GDOI_XFRM_BUF)) == NULL)
+		goto fail;
+	if ((x->x_nl = mnl_socket_open(NETLINK_XFRM)) == NULL ||
+	    mnl_socket_bind(x->x_nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm event socket: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	for (grp = XFRMNLGRP_ACQUIRE; grp <= XFRMNLGRP_EXPIRE; grp++)
+		if (mnl_socket_setsockopt(x->x_nl, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm join group %u: %s",
+			    grp, strerror(errno));
+			goto fail;
+		}
+	fd = mnl_socket_get_fd(x->x_nl);
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		goto fail;
+	x->x_portid = mnl_socket_get_portid(x->x_nl);
+	return x;
+fail:
+	gdoi_xfrm_close(x);
+	return NULL;
+}
+
+int
+gdoi_xfrm_fd(const struct gdoi_xfrm *x)
+{
+	return mnl_socket_get_fd(x->x_nl);
+}
+
+int
+gdoi_xfrm_ev_parse(const struct gdoi_xfrm_cfg *cfg, const void *msg, size_t len,
+    struct gdoi_xfrm_ev *ev)
+{
+	const struct nlmsghdr *nlh = msg;
+
+	if (len < MNL_NLMSG_HDRLEN || nlh->nlmsg_len > len)
+		return -1;
+	memset(ev, 0, sizeof(*ev));
+	if (nlh->nlmsg_type == XFRM_MSG_EXPIRE) {
+		struct xfrm_user_expire ue;
+
+		if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(ue))
+			return -1;
+		memcpy(&ue, mnl_nlmsg_get_payload(nlh), sizeof(ue));
+		if (ue.state.reqid != cfg->xc_reqid || ue.state.id.proto != IPPROTO_ESP)
+			return 0;
+		ev->ev_type = ue.hard ? GDOI_XFRM_EV_HARD : GDOI_XFRM_EV_SOFT;
+		ev->ev_spi = ntohl(ue.state.id.spi);
+		ev->ev_reqid = ue.state.reqid;
+		ev->ev_packets = ue.state.curlft.packets;
+		ev->ev_dst.xa_af = ue.state.family == AF_INET6 ? 6 : 4;
+		memcpy(ev->ev_dst.xa_addr, &ue.state.id.daddr, af_len(ev->ev_dst.xa_af));
+		return 1;
+	}
+	if (nlh->nlmsg_type == XFRM_MSG_ACQUIRE) {
+		struct xfrm_user_acquire ua;
+
+		if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(ua))
+			return -1;
+		memcpy(&ua, mnl_nlmsg_get_payload(nlh), sizeof(ua));
+		if (ua.policy.priority < cfg->xc_prio_base ||
+		    ua.policy.priority - cfg->xc_prio_base >= GDOI_XFRM_PRIO_SPAN)
+			return 0;
+		ev->ev_type = GDOI_XFRM_EV_ACQUIRE;
+		ev->ev_reqid = cfg->xc_reqid;
+		ev->ev_dst.xa_af = ua.sel.family == AF_INET6 ? 6 : 4;
+		memcpy(ev->ev_dst.xa_addr, &ua.sel.daddr, af_len(ev->ev_dst.xa_af));
+		return 1;
+	}
+	return 0;
+}
+
+int
+gdoi_xfrm_ev_read(struct gdoi_xfrm *x, struct gdoi_xfrm_ev *ev, size_t cap)
+{
+	size_t n = 0;
+	unsigned rounds;
+	int rem, rcvbuf;
+	socklen_t sl = sizeof(rcvbuf);
+	ssize_t len;
+	struct nlmsghdr *nlh;
+
+	/* Bounded: at most 64 datagrams per call; the loop calls again. */
+	for (rounds = 0; rounds < 64 && n < cap; rounds++) {
+		/* MSG_PEEK|MSG_TRUNC: the datagram's real size before taking it. */
+		len = recv(gdoi_xfrm_fd(x), x->x_rbuf, 1, MSG_PEEK | MSG_TRUNC);
+		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (len < 0 && errno == ENOBUFS) {
+			/* The kernel dropped events: grow the buffer, tell the caller. */
+			if (getsockopt(gdoi_xfrm_fd(x), SOL_SOCKET, SO_RCVBUF, &rcvbuf, &sl) == 0 &&
+			    rcvbuf < 4 << 20) {
+				rcvbuf *= 2;
+				(void)setsockopt(gdoi_xfrm_fd(x), SOL_SOCKET, SO_RCVBUFFORCE,
+				    &rcvbuf, sizeof(rcvbuf));
+			}
+			memset(&ev[n], 0, sizeof(ev[n]));
+			ev[n++].ev_type = GDOI_XFRM_EV_LOST;
+			continue;
+		}
+		if (len < 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm events: %s",
+			    strerror(errno));
+			return GDOI_XFRM_E_SYS;
+		}
+		if (len > GDOI_XFRM_BUF) {
+			/* Too big for us (never for EXPIRE/ACQUIRE): take it and drop it. */
+			(void)recv(gdoi_xfrm_fd(x), x->x_rbuf, GDOI_XFRM_BUF, 0);
+			continue;
+		}
+		if ((len = recv(gdoi_xfrm_fd(x), x->x_rbuf, GDOI_XFRM_BUF, 0)) <= 0)
+			break;
+		rem = (int)len;
+		for (nlh = (struct nlmsghdr *)x->x_rbuf; mnl_nlmsg_ok(nlh, rem) && n < cap;
+		    nlh = mnl_nlmsg_next(nlh, &rem))
+			if (gdoi_xfrm_ev_parse(&x->x_cfg, nlh, nlh->nlmsg_len, &ev[n]) == 1)
+				n++;
+	}
+	explicit_bzero(x->x_rbuf, GDOI_XFRM_BUF);
+	return (int)n;
 }

@@ -12,10 +12,16 @@
  *    reads one ACK per request, mapping each errno to a distinct result
  *    and logging the kernel's extended-ACK text (NETLINK_EXT_ACK).
  *
- * Everything we install carries our mark (XFRMA_MARK, value/mask from
- * struct gdoi_xfrm_cfg) so gdoi_xfrm_flush() can remove exactly ours:
- * the kernel's XFRM_MSG_FLUSHSA/FLUSHPOLICY ignore marks (they take only a
- * protocol / a policy type), so the flush is dump + delete by mark.
+ * What is ours: SAs with our reqid (xc_reqid), policies whose priority
+ * lies in our band [xc_prio_base, xc_prio_base + GDOI_XFRM_PRIO_SPAN)
+ * (and whose template, if any, carries our reqid).  A mark is NOT the
+ * ownership tag: a policy with XFRMA_MARK v/m only matches packets whose
+ * skb mark satisfies (mark & m) == v, so tagging ours that way would
+ * leave all unmarked traffic unprotected.  An operator may still
+ * configure a mark (xc_mask != 0): then every object carries it and only
+ * traffic so marked is covered.  The kernel's XFRM_MSG_FLUSHSA/
+ * FLUSHPOLICY cannot select by reqid or priority, so gdoi_xfrm_flush() is
+ * dump + delete of ours.
  *
  * Choices (group SAs, RFC 6407 / DESIGN.md):
  *  - SA: ESP, tunnel mode, replay window 0 (many senders share the SA),
@@ -30,8 +36,9 @@
  *    XFRM_POLICY_ALLOW with one ESP tunnel template (reqid); deny:
  *    XFRM_POLICY_ALLOW with no template (bypass).
  *
- * Not here yet (daemon wiring): the EXPIRE/ACQUIRE event socket, ENOBUFS
- * resync, the message-loss hook.
+ * Events: gdoi_xfrm_ev_open() subscribes to XFRMNLGRP_EXPIRE and
+ * XFRMNLGRP_ACQUIRE on a second socket; gdoi_xfrm_ev_read() parses what
+ * arrived (ENOBUFS = events lost: the caller resynchronises).
  */
 #ifndef GDOI_GM_XFRM_H
 #define GDOI_GM_XFRM_H
@@ -61,8 +68,8 @@ int gdoi_xfrm_errno_res(int err);
 
 /** What marks and numbers our objects. */
 struct gdoi_xfrm_cfg {
-	uint32_t xc_mark;       /**< XFRMA_MARK value */
-	uint32_t xc_mask;       /**< XFRMA_MARK mask (0xffffffff) */
+	uint32_t xc_mark;       /**< XFRMA_MARK value (only with xc_mask) */
+	uint32_t xc_mask;       /**< XFRMA_MARK mask; 0 = no mark (the default) */
 	uint32_t xc_reqid;      /**< SA reqid = template reqid */
 	uint32_t xc_prio_base;  /**< policy priority of ACE 0 */
 };
@@ -73,6 +80,7 @@ struct gdoi_xfrm_addr {
 	uint8_t xa_addr[16];
 };
 
+#define GDOI_XFRM_PRIO_SPAN 65536u /**< priorities of one GM: base .. base+span-1 */
 #define GDOI_XFRM_BUF 65536     /**< batch buffer octets */
 #define GDOI_XFRM_BATCH_MAX 256 /**< requests per batch */
 
@@ -144,6 +152,9 @@ struct gdoi_xfrm_pol {
 	uint8_t xp_tmpl_proto;    /**< IPPROTO_ESP ... */
 };
 
+/** Is p one of ours (priority band, template reqid, mark)? */
+int gdoi_xfrm_pol_ours(const struct gdoi_xfrm_cfg *c, const struct gdoi_xfrm_pol *p);
+
 /** The socket. */
 struct gdoi_xfrm {
 	struct mnl_socket *x_nl;
@@ -174,7 +185,47 @@ int gdoi_xfrm_send(struct gdoi_xfrm *x, struct gdoi_xfrm_batch *b);
 int gdoi_xfrm_pol_dump(struct gdoi_xfrm *x, int which, struct gdoi_xfrm_pol *out, size_t cap,
     size_t *n);
 
-/** Delete every policy and SA carrying our mark.  *ndel: objects removed (may be NULL). */
+/** Delete every policy and SA of ours.  *ndel: objects removed (may be NULL). */
 int gdoi_xfrm_flush(struct gdoi_xfrm *x, size_t *ndel);
+
+/** Kernel events about our SAs. */
+enum gdoi_xfrm_ev_type {
+	GDOI_XFRM_EV_SOFT = 1,  /**< soft limit reached (time or packets) */
+	GDOI_XFRM_EV_HARD = 2,  /**< hard limit: the kernel deleted the SA */
+	GDOI_XFRM_EV_ACQUIRE = 3,
+	GDOI_XFRM_EV_LOST = 4,  /**< ENOBUFS: events were dropped; resync */
+};
+struct gdoi_xfrm_ev {
+	uint8_t ev_type;
+	uint32_t ev_spi;        /**< host order (SOFT/HARD) */
+	uint32_t ev_reqid;
+	struct gdoi_xfrm_addr ev_dst;
+	uint64_t ev_packets;    /**< packets counted on the SA (SOFT/HARD) */
+};
+/** Event socket (XFRMNLGRP_EXPIRE + ACQUIRE), non-blocking.  NULL on failure. */
+struct gdoi_xfrm *gdoi_xfrm_ev_open(const struct gdoi_xfrm_cfg *cfg);
+/** The socket's fd, for the event loop. */
+int gdoi_xfrm_fd(const struct gdoi_xfrm *x);
+/**
+ * Read what is pending (non-blocking) into ev[0..cap); only events for
+ * our reqid are kept.  Returns the number stored, 0 when nothing is
+ * pending, or a negative result on a socket error.  On ENOBUFS a
+ * GDOI_XFRM_EV_LOST event is stored and the receive buffer is doubled
+ * (up to 4 MiB).
+ */
+int gdoi_xfrm_ev_read(struct gdoi_xfrm *x, struct gdoi_xfrm_ev *ev, size_t cap);
+/**
+ * Parse one netlink message (XFRM_MSG_EXPIRE / _ACQUIRE) into ev; 1 if it
+ * is an event of ours, 0 if not ours or not an event, -1 malformed.
+ */
+int gdoi_xfrm_ev_parse(const struct gdoi_xfrm_cfg *cfg, const void *msg, size_t len,
+    struct gdoi_xfrm_ev *ev);
+
+/**
+ * Test hook (message loss): when set to N > 0, gdoi_xfrm_send() drops
+ * the ACK-wait for the Nth next batch and reports GDOI_XFRM_E_SYS as if
+ * the reply was lost (the batch itself is sent).  Counted down per send.
+ */
+extern unsigned gdoi_xfrm_test_lose;
 
 #endif

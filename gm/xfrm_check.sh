@@ -27,14 +27,18 @@ cleanup() { bash "$netns" down "$prefix" >/dev/null 2>&1; }
 trap cleanup EXIT INT TERM
 bash "$netns" up "$prefix" x=10.97.0.1 >/dev/null || exit 99
 
-# Not ours: no mark.
+# Not ours: priority 5 (outside our band 1000..66535), and priority 1001
+# (inside it) with a template of another reqid.
 ip -n "$ns" xfrm policy add src 192.0.2.0/24 dst 198.51.100.0/24 dir out priority 5 || exit 99
+ip -n "$ns" xfrm policy add src 192.0.2.0/24 dst 203.0.113.0/24 dir out priority 1001 \
+	tmpl src 10.98.1.1 dst 10.98.1.2 proto esp mode tunnel reqid 7 || exit 99
 # Two larval ESP states (allocspi works without ESP support): one with
-# our mark, which the flush must delete, one without, which must stay.
+# our reqid (0x4d01 = 19713), which the flush must delete, one with
+# another reqid, which must stay.
 ip -n "$ns" xfrm state allocspi src 10.98.1.1 dst 239.192.1.1 proto esp \
-	mark 0x6d010000 mask 0xffffffff min 0x200 max 0x200 >/dev/null || exit 99
+	reqid 19713 min 0x200 max 0x200 >/dev/null || exit 99
 ip -n "$ns" xfrm state allocspi src 10.98.1.1 dst 239.192.1.2 proto esp \
-	min 0x201 max 0x201 >/dev/null || exit 99
+	reqid 7 min 0x201 max 0x201 >/dev/null || exit 99
 
 rc=0
 CK_DEFAULT_TIMEOUT=20 timeout 60 ip netns exec "$ns" "$bin" --netns || rc=1
@@ -42,16 +46,18 @@ CK_DEFAULT_TIMEOUT=20 timeout 60 ip netns exec "$ns" "$bin" --netns || rc=1
 out=$(ip -n "$ns" xfrm policy list)
 echo "$out"
 echo "$out" | grep -q 'src 192.0.2.0/24 dst 198.51.100.0/24' || {
-	echo "xfrm_check: the unmarked policy did not survive the flush"; rc=1; }
-if echo "$out" | grep -q 'mark'; then
-	echo "xfrm_check: marked policies left behind"; rc=1
+	echo "xfrm_check: the foreign policy (priority 5) did not survive the flush"; rc=1; }
+echo "$out" | grep -q 'src 192.0.2.0/24 dst 203.0.113.0/24' || {
+	echo "xfrm_check: the foreign policy (reqid 7) did not survive the flush"; rc=1; }
+if echo "$out" | grep -q 'reqid 19713'; then
+	echo "xfrm_check: policies of ours left behind"; rc=1
 fi
 n=$(echo "$out" | grep -c '^src')
-[ "$n" = 1 ] || { echo "xfrm_check: $n policies left, want 1"; rc=1; }
+[ "$n" = 2 ] || { echo "xfrm_check: $n policies left, want 2"; rc=1; }
 sa=$(ip -n "$ns" xfrm state list)
 echo "$sa"
-echo "$sa" | grep -q 'spi 0x00000201' || { echo "xfrm_check: the unmarked SA is gone"; rc=1; }
-if echo "$sa" | grep -q 'spi 0x00000200\|mark'; then
+echo "$sa" | grep -q 'spi 0x00000201' || { echo "xfrm_check: the foreign SA is gone"; rc=1; }
+if echo "$sa" | grep -q 'spi 0x00000200'; then
 	echo "xfrm_check: our SA survived the flush"; rc=1
 fi
 exit $rc
