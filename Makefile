@@ -16,13 +16,16 @@
 #   make demo       deps, build, then a key server and two group members in
 #                   network namespaces (lab/netns.sh), and their status
 #   make demo-stop  stop the demo daemons, remove its namespaces
+#   make bench      deps, build, then the benchmarks (lab/bench/run.sh, as
+#                   root): results in lab/bench/results/ (not part of test)
 #   make clean      remove the build directories
 #   make distclean  clean, and remove everything autoreconf generated
 #
 # Knobs: JOBS (parallel jobs, 2), PREFIX, DESTDIR, CONFIGURE_FLAGS (extra
 # configure arguments for build/), ASAN_CC and FUZZ_CC (clang),
 # FUZZ_SECONDS (15) and FUZZ_RUNS (200000) per harness, CI=true (a skipped
-# test counts as failed).
+# test counts as failed); for make bench: BENCH_GMS ("1000 10000"), BENCH_DH
+# ("ecp256 modp2048"), BENCH_SECONDS (3), BENCH_BUILD (build).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -49,7 +52,7 @@ DEB_PACKAGES := autoconf automake libtool pkg-config make gcc clang \
 	tshark tcpdump iproute2 iputils-ping socat python3 libmnl-dev nftables \
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins \
 	libcharon-extra-plugins groff-base man-db \
-	libsnmp-dev snmpd snmp smitools erlang-snmp qemu-system-x86
+	libsnmp-dev snmpd snmp smitools erlang-snmp qemu-system-x86 gnuplot-nox libnftnl-dev
 
 # Where `make test' keeps the exit status of each stage.
 STATUS := build/test-status
@@ -88,7 +91,7 @@ fi
 endef
 
 .PHONY: all deps install uninstall check dist distcheck test test-check test-asan test-fuzz \
-	test-summary demo demo-stop clean distclean
+	test-summary demo demo-stop bench clean distclean
 
 # --------------------------------------------------------------------------
 all: configure
@@ -271,6 +274,27 @@ demo-stop:
 		echo "gdoi: demo-stop: lab/netns.sh down gdoi"
 		bash lab/netns.sh down gdoi
 	fi
+
+# --------------------------------------------------------------------------
+# make bench: lab/bench/run.sh (gdoi-bench-limits, then gdoi-ks with
+# gdoi-loadgen in namespaces prefixed "gbench"), about 5 minutes with the
+# defaults; writes lab/bench/results/latest.{kv,md,png}.  Speeds and memory
+# are reported as ratios against limits measured in the same run, never
+# asserted.  BENCH_BUILD=DIR benchmarks an existing build directory
+# instead of building build/.
+BENCH_BUILD ?= build
+BENCH_GMS ?= 1000 10000
+BENCH_DH ?= ecp256 modp2048
+BENCH_SECONDS ?= 3
+
+bench: deps
+	if [ "$(BENCH_BUILD)" = build ]; then $(MAKE) all; fi
+	if [ "$$(id -u)" -ne 0 ]; then
+		echo "gdoi: bench: run 'make bench' as root (network namespaces)" >&2
+		exit 1
+	fi
+	BENCH_GMS='$(BENCH_GMS)' BENCH_DH='$(BENCH_DH)' BENCH_SECONDS='$(BENCH_SECONDS)' \
+		bash lab/bench/run.sh $(BENCH_BUILD)
 
 # --------------------------------------------------------------------------
 # make test: each stage runs even when an earlier one failed; the summary

@@ -22,6 +22,7 @@
 #include "gdoi/sched.h"
 #include "gdoi/wire.h"
 #include "gm.h"
+#include "gm_dp.h"
 
 #define GM_BACKOFF_FIRST_S 10
 #define GM_BACKOFF_MAX_S 300
@@ -73,6 +74,7 @@ gm_drop_exchange(struct gm_group *g)
 static void
 gm_group_clear(struct gm *m, struct gm_group *g)
 {
+	gm_dp_group_gone(m, g);
 	gm_drop_exchange(g);
 	gm_mcast_leave(m, g);
 	gdoi_gpolicy_clear(&g->g_pol);
@@ -299,16 +301,21 @@ gm_installed(struct gm *m, struct gm_group *g)
 		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_REKEY_TRANS_2_UNI",
 		    "Group %s transitioned to Unicast Rekey.", g->g_name);
 	gm_redraw(g);
+	g->g_dp_rereg = 0;
 	g->g_wake_ms = gm_rereg_time(m, g);
+	gm_dp_sync(m, g);
 }
 
-/* After a rekey: the next re-registration from the keys now held. */
+/* After a rekey: the kernel gets the new keys; the next re-registration
+ * from the keys now held. */
 void
 gm_schedule(struct gm *m, struct gm_group *g)
 {
 	gm_redraw(g);
+	g->g_dp_rereg = 0;
 	if (g->g_state == GM_REGISTERED)
 		g->g_wake_ms = gm_rereg_time(m, g);
+	gm_dp_sync(m, g);
 }
 
 /* ------------------------------------------------------------------ */
@@ -460,10 +467,10 @@ gm_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg, size
 /* ------------------------------------------------------------------ */
 /* Timers                                                               */
 
-static void
+void
 gm_rearm(struct gm *m)
 {
-	uint64_t next = UINT64_MAX, d;
+	uint64_t next = gm_dp_next_ms(m), d;
 	size_t i;
 
 	for (i = 0; i < m->m_ngroups; i++) {
@@ -488,6 +495,13 @@ gm_wake(struct gm *m, struct gm_group *g, uint64_t now)
 	uint64_t probe;
 
 	if (g->g_state == GM_BACKOFF) {
+		gm_register(m, g);
+		return;
+	}
+	if (g->g_dp_rereg) {
+		/* the kernel reported a limit of a current TEK's SA (gm_dp.c) */
+		g->g_dp_rereg = 0;
+		g->g_srv = 0;
 		gm_register(m, g);
 		return;
 	}
@@ -547,6 +561,8 @@ gm_timer(void *arg)
 		    g->g_wake_ms <= now)
 			gm_wake(m, g, now);
 	}
+	if (gm_dp_next_ms(m) <= now)
+		gm_dp_tick(m, now);
 }
 
 /* ------------------------------------------------------------------ */
@@ -650,6 +666,7 @@ gm_clear(struct gm *m)
 		    "Config: GM cleared gdoi configuration for the group %s.", g->g_name);
 		gdoi_gpolicy_clear(&g->g_pol);
 		g->g_has_pol = 0;
+		gm_dp_sync(m, g);
 		g->g_srv = 0;
 		gm_register(m, g);
 	}
@@ -722,7 +739,11 @@ gm_init(struct gm *m, const struct gdoi_daemon_opts *o)
 		return -1;
 	if (gdoi_rt_listen(&m->m_rt, m->m_conf) < 0)
 		return -1;
-	return gdoi_rt_open(&m->m_rt, o, m->m_conf, "/run/gdoi/gm.sock");
+	if (gdoi_rt_open(&m->m_rt, o, m->m_conf, "/run/gdoi/gm.sock") < 0)
+		return -1;
+	/* without it the GM still registers and takes rekeys (logged) */
+	(void)gm_dp_start(m);
+	return 0;
 }
 
 void
@@ -732,6 +753,7 @@ gm_free(struct gm *m)
 
 	for (i = 0; i < m->m_ngroups; i++)
 		gm_group_clear(m, &m->m_groups[i]);
+	gm_dp_stop(m);
 	free(m->m_groups);
 	gdoi_rt_free(&m->m_rt);
 	gdoi_p1_ctx_free_certs(&m->m_p1);

@@ -81,6 +81,9 @@ struct gm_group {
 	struct gdoi_p1_peer g_last_rekey_from;
 	time_t g_last_rekey_time;
 	unsigned g_rejected[16];     /* per enum gdoi_push_reason */
+	/* the kernel datapath (gm_dp.c): what is installed; a limit reached */
+	struct gm_dp_grp *g_dp;
+	uint8_t g_dp_rereg;
 };
 
 struct gm {
@@ -92,6 +95,7 @@ struct gm {
 	struct gdoi_rt m_rt;           /* loop, sockets, timer, control, keylog */
 	struct gdoi_ratelimit m_rl_bad;
 	uint64_t m_rx, m_rx_bad, m_tx;
+	struct gm_dp *m_dp;            /* NULL: no datapath */
 };
 
 int gm_init(struct gm *m, const struct gdoi_daemon_opts *o);
@@ -105,6 +109,8 @@ void gm_clear(struct gm *m);
 
 /* gm.c, for gm_rekey.c */
 void gm_schedule(struct gm *m, struct gm_group *g);
+/* gm.c: the loop's timer from every deadline (gm_dp.c after events) */
+void gm_rearm(struct gm *m);
 
 /* gm.c, for gm_show.c: the "Re-registers in" moment */
 uint64_t gm_rereg_display(struct gm *m, const struct gm_group *g);

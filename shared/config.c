@@ -614,6 +614,55 @@ is_elem(const xmlNode *n, const char *name)
 }
 
 /* ------------------------------------------------------------------ */
+/* datapath (GM)                                                        */
+
+static int
+ld_datapath(struct ld *l, const xmlNode *n)
+{
+	struct gdoi_conf_dp *d = &l->l_c->c_dp;
+	unsigned long v, mark = 0, mask = 0;
+	char buf[40], *end;
+	int r;
+
+	if (d->dp_on)
+		return ld_fail(l, n, "given twice");
+	d->dp_on = 1;
+	d->dp_line = (unsigned)xmlGetLineNo(n);
+	if (attr_bool(l, n, "xfrm", 1, &d->dp_xfrm) != 0 ||
+	    attr_addr(l, n, "local-address", 0, &d->dp_local_af, d->dp_local) != 0 ||
+	    attr_uint(l, n, "outbound-switch", 0, 3600, 0, GDOI_DP_SWITCH_DEF, &v) != 0)
+		return -1;
+	d->dp_switch_s = (uint32_t)v;
+	if (attr_uint(l, n, "reqid", 1, 0xffff0000ul, 0, GDOI_DP_REQID_DEF, &v) != 0)
+		return -1;
+	d->dp_reqid = (uint32_t)v;
+	if (attr_uint(l, n, "priority", 1, 0xfffe0000ul, 0, GDOI_DP_PRIORITY_DEF, &v) != 0)
+		return -1;
+	d->dp_priority = (uint32_t)v;
+	if ((r = attr_tok(l, n, "mark", buf, sizeof(buf))) < 0)
+		return -1;
+	if (r > 0) {
+		/* V or V/M, each decimal or 0x hex; M defaults to 0xffffffff */
+		errno = 0;
+		mark = strtoul(buf, &end, 0);
+		mask = 0xffffffffu;
+		if (*end == '/')
+			mask = strtoul(end + 1, &end, 0);
+		if (*end != '\0' || errno != 0 || mark > 0xffffffffu || mask > 0xffffffffu ||
+		    mask == 0 || (mark & ~mask) != 0)
+			return ld_fail(l, n, "mark=\"%s\": want VALUE or VALUE/MASK, VALUE within MASK",
+			    buf);
+	}
+	d->dp_mark = (uint32_t)mark;
+	d->dp_mask = (uint32_t)mask;
+	if ((r = attr_tok(l, n, "nft-table", d->dp_table, sizeof(d->dp_table))) < 0)
+		return -1;
+	if (r == 0)
+		snprintf(d->dp_table, sizeof(d->dp_table), "gdoi_gm");
+	return attr_dup(l, n, "esp-keylog", 0, &d->dp_esp_keylog);
+}
+
+/* ------------------------------------------------------------------ */
 /* daemon                                                               */
 
 static int
@@ -1383,6 +1432,9 @@ ld_doc(struct ld *l, const xmlNode *root)
 		} else if (is_elem(k, "access-list")) {
 			if (ld_acl(l, k) != 0)
 				return -1;
+		} else if (is_elem(k, "datapath")) {
+			if (ld_datapath(l, k) != 0)
+				return -1;
 		} else if (!is_elem(k, "transform-set") && !is_elem(k, "ipsec-profile") &&
 		    !is_elem(k, "group"))
 			return ld_fail(l, k, "unknown element");
@@ -1460,7 +1512,9 @@ wipe_tree(xmlNode *n)
 static const struct {
 	const char *r_elem, *r_attrs, *r_children;
 } ld_rules[] = {
-	{ "gdoi", "", "daemon isakmp access-list transform-set ipsec-profile group" },
+	{ "gdoi", "", "daemon isakmp datapath access-list transform-set ipsec-profile group" },
+	{ "datapath", "xfrm local-address outbound-switch reqid priority mark nft-table "
+	  "esp-keylog", "" },
 	{ "daemon", "control-socket control-group pid-file state-dir keylog port", "listen" },
 	{ "listen", "address", "" },
 	{ "isakmp", "", "policy key certificates identity" },
@@ -1793,6 +1847,7 @@ gdoi_conf_free(struct gdoi_conf *c)
 	free(c->c_pid_file);
 	free(c->c_state_dir);
 	free(c->c_keylog);
+	free(c->c_dp.dp_esp_keylog);
 	free(c->c_listen);
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);

@@ -150,7 +150,24 @@ struct gdoi_conf {
 	} *c_listen;                /**< KS: listen addresses (none = 0.0.0.0 and ::) */
 	size_t c_nlisten;
 	uint16_t c_port;            /**< UDP port, default 848 */
+	/* GM: the kernel datapath (<datapath>); off when the element is absent */
+	struct gdoi_conf_dp {
+		uint8_t dp_on;          /**< the element is there */
+		uint8_t dp_xfrm;        /**< program XFRM (default true) */
+		uint8_t dp_local_af;    /**< 0: the address used toward the KS */
+		uint8_t dp_local[16];   /**< inbound ESP is addressed to this */
+		uint32_t dp_switch_s;   /**< outbound moves to a new TEK this long before the old expires */
+		uint32_t dp_reqid;      /**< first XFRM reqid of ours */
+		uint32_t dp_priority;   /**< first XFRM policy priority of ours */
+		uint32_t dp_mark, dp_mask; /**< XFRM mark (mask 0: none) */
+		char dp_table[32];      /**< nftables table (address preservation) */
+		char *dp_esp_keylog;    /**< ESP SAs in Wireshark's esp_sa format, NULL = off */
+		unsigned dp_line;
+	} c_dp;
 };
+#define GDOI_DP_SWITCH_DEF 30u   /**< IOS-like: new TEK outbound 30 s before the old expires */
+#define GDOI_DP_REQID_DEF 0x4744u
+#define GDOI_DP_PRIORITY_DEF 1000u
 
 /**
  * Load, validate and check path.  On success *out is the config (caller
