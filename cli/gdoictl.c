@@ -37,7 +37,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: %s [-s SOCKET] [-f text|keyvalue|json|xml] [-t TIMEOUT_MS] COMMAND...\n"
 	    "commands:\n"
-	    "  show crypto gdoi [ks [members|policy] | gm [rekey detail]]\n"
+	    "  show crypto gdoi [ks [members|policy] | gm [rekey detail|dataplane]]\n"
 	    "  clear crypto gdoi\n"
 	    "  crypto gdoi ks rekey [group NAME]\n"
 	    "  debug TOKENS | no debug | undebug all\n"
@@ -87,6 +87,7 @@ parse_command(char **w, int n, uint8_t *type, char *buf, size_t cap)
 		if (!word_is(w, n, 1, "crypto") || !word_is(w, n, 2, "gdoi"))
 			return -1;
 		if (!(n == 3 || (n == 4 && strcmp(w[3], "gm") == 0) ||
+		    (n == 5 && strcmp(w[3], "gm") == 0 && strcmp(w[4], "dataplane") == 0) ||
 		    (n == 4 && strcmp(w[3], "ks") == 0) ||
 		    (n == 5 && strcmp(w[3], "ks") == 0 &&
 		    (strcmp(w[4], "members") == 0 || strcmp(w[4], "policy") == 0)) ||

@@ -753,3 +753,61 @@ gm_dp_stop(struct gm *m)
 	free(d);
 	m->m_dp = NULL;
 }
+
+/* ---- show crypto gdoi gm dataplane ---- */
+
+void
+gm_dp_show(struct gm *m, struct gdoi_tree *t)
+{
+	struct gm_dp *d = m->m_dp;
+	uint64_t pk[GDOI_NFT_NCHAIN];
+	char key[16];
+	size_t i, k;
+
+	gdoi_tree_open(t, "dataplane", "GDOI GM dataplane");
+	gdoi_tree_attr(t, "state", "Datapath", "%s", d != NULL ? "XFRM" : "off");
+	if (d == NULL) {
+		gdoi_tree_close(t);
+		return;
+	}
+	gdoi_tree_attr(t, "reqid", "XFRM reqid", "%u", d->d_cfg.xc_reqid);
+	gdoi_tree_attr(t, "priority", "XFRM policy priorities from", "%u", d->d_cfg.xc_prio_base);
+	gdoi_tree_attr(t, "batches", "XFRM batches sent", "%lu", d->d_batches);
+	gdoi_tree_attr(t, "failures", "XFRM requests failed", "%lu", d->d_failures);
+	gdoi_tree_attr(t, "soft_expires", "SA soft limits reported", "%lu", d->d_soft);
+	gdoi_tree_attr(t, "hard_expires", "SA hard limits reported", "%lu", d->d_hard);
+	gdoi_tree_attr(t, "acquires", "Packets held for want of an SA (ACQUIRE)", "%lu",
+	    d->d_acquire);
+	gdoi_tree_attr(t, "events_lost", "Kernel events lost (resync)", "%lu", d->d_lost);
+	gdoi_tree_attr(t, "nft_table", "nftables table", "%s",
+	    d->d_nft != NULL ? m->m_conf->c_dp.dp_table : "none");
+	if (d->d_nft != NULL && gdoi_nft_counters(d->d_nft, pk) == 0) {
+		gdoi_tree_attr(t, "esp_redirected", "Group ESP redirected in", "%llu",
+		    (unsigned long long)pk[GDOI_NFT_PRE]);
+		gdoi_tree_attr(t, "plain_stashed", "Packets to encrypt, addresses kept", "%llu",
+		    (unsigned long long)pk[GDOI_NFT_STASH]);
+		gdoi_tree_attr(t, "esp_readdressed", "Group ESP re-addressed out", "%llu",
+		    (unsigned long long)pk[GDOI_NFT_OUTER]);
+	}
+	gdoi_tree_open(t, "group", "");
+	for (i = 0; i < m->m_ngroups; i++) {
+		const struct gm_dp_grp *dg = m->m_groups[i].g_dp;
+
+		if (dg == NULL)
+			continue;
+		gdoi_tree_open(t, m->m_groups[i].g_name, NULL);
+		gdoi_tree_attr(t, "policies", "ACL entries installed", "%zu", dg->dg_nacl);
+		gdoi_tree_open(t, "sa", "SAs installed");
+		for (k = 0; k < dg->dg_nsa; k++) {
+			snprintf(key, sizeof(key), "%zu", k);
+			gdoi_tree_open(t, key, NULL);
+			gdoi_tree_attr(t, "spi", "SPI", "0x%08X", dg->dg_sa[k].ds_spi);
+			gdoi_tree_attr(t, "dir", "Direction", "%s", dg->dg_sa[k].ds_out ? "out" : "in");
+			gdoi_tree_close(t);
+		}
+		gdoi_tree_close(t);
+		gdoi_tree_close(t);
+	}
+	gdoi_tree_close(t);
+	gdoi_tree_close(t);
+}

@@ -46,5 +46,8 @@ void gm_dp_group_gone(struct gm *m, struct gm_group *g);
 /** The next moment gm_dp_tick has work (outbound switch, old SA expiry). */
 uint64_t gm_dp_next_ms(const struct gm *m);
 void gm_dp_tick(struct gm *m, uint64_t now);
+struct gdoi_tree;
+/** show crypto gdoi gm dataplane: counters and the SAs installed. */
+void gm_dp_show(struct gm *m, struct gdoi_tree *t);
 
 #endif

@@ -14,6 +14,7 @@
 #include "gdoi/push.h"
 #include "gdoi/wire.h"
 #include "gm.h"
+#include "gm_dp.h"
 
 const char *
 gm_state_text(enum gm_state st)
@@ -219,10 +220,19 @@ gm_cmd_clear(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t 
 	return 0;
 }
 
+static int
+gm_cmd_dataplane(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)arg, (void)err, (void)cap;
+	gm_dp_show(ctx, t);
+	return 0;
+}
+
 static const struct gdoi_ctl_cmd gm_cmds[] = {
 	{ GDOI_CTL_SHOW, "crypto gdoi", 0, gm_cmd_show },
 	{ GDOI_CTL_SHOW, "crypto gdoi gm", 0, gm_cmd_show },
 	{ GDOI_CTL_SHOW, "crypto gdoi gm rekey detail", 0, gm_cmd_rekey_detail },
+	{ GDOI_CTL_SHOW, "crypto gdoi gm dataplane", 0, gm_cmd_dataplane },
 	{ GDOI_CTL_CLEAR, "crypto gdoi", 0, gm_cmd_clear },
 };
 

@@ -1082,6 +1082,11 @@ ks_check_conf(const struct gdoi_conf *c, char *err, size_t cap)
 		snprintf(err, cap, "%s: no isakmp policy", c->c_file);
 		return -1;
 	}
+	if (c->c_dp.dp_on) {
+		snprintf(err, cap, "%s:%u: datapath is a group member setting; a key server "
+		    "programs no datapath", c->c_file, c->c_dp.dp_line);
+		return -1;
+	}
 	return 0;
 }
 

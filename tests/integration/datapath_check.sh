@@ -134,6 +134,15 @@ for c in 'chain pre' 'chain stash' 'chain outer' 'type route hook output' \
 	check "nftables table gdoi_gm has '$c'" grep -q "$c" <<<"$nftout"
 done
 
+dp=$("$ctl" -s "$tmp/gm1.sock" -f keyvalue show crypto gdoi gm dataplane 2>&1)
+check "show crypto gdoi gm dataplane: XFRM, reqid 18244, 2 ACL entries, no SA (no ESP)" \
+	sh -c "printf '%s\n' \"\$1\" | grep -qx 'dataplane.state=XFRM' &&
+		printf '%s\n' \"\$1\" | grep -qx 'dataplane.reqid=18244' &&
+		printf '%s\n' \"\$1\" | grep -qx 'dataplane.group.G1.policies=2' &&
+		printf '%s\n' \"\$1\" | grep -qx 'dataplane.esp_redirected=0' &&
+		! printf '%s\n' \"\$1\" | grep -q 'sa.0.spi'" _ "$dp"
+[ $fails = 0 ] || printf '%s\n' "$dp"
+
 # ---- e) crash and restart ----------------------------------------------------
 kill -KILL "$gm_pid"; wait "$gm_pid" 2>/dev/null
 n_before=$(pols | grep -c '^src')
