@@ -811,3 +811,20 @@ gm_dp_show(struct gm *m, struct gdoi_tree *t)
 	gdoi_tree_close(t);
 	gdoi_tree_close(t);
 }
+
+size_t
+gm_dp_plan(const struct gm *m, const struct gm_group *g, uint64_t now, uint32_t *spi,
+    uint8_t *out, size_t cap)
+{
+	struct gm_dp_grp dg;
+	struct dp_want w[DP_SA_MAX];
+	size_t n, i;
+
+	memset(&dg, 0, sizeof(dg));
+	n = dp_want(m, g, &dg, now, w);
+	for (i = 0; i < n && i < cap; i++) {
+		spi[i] = w[i].w_sa.ds_spi;
+		out[i] = w[i].w_sa.ds_out;
+	}
+	return n;
+}

@@ -46,6 +46,11 @@ void gm_dp_group_gone(struct gm *m, struct gm_group *g);
 /** The next moment gm_dp_tick has work (outbound switch, old SA expiry). */
 uint64_t gm_dp_next_ms(const struct gm *m);
 void gm_dp_tick(struct gm *m, uint64_t now);
+/** The SAs the kernel should hold for g at now, in install order (inbound
+ *  of each current TEK, its outbound, then the replaced TEKs' inbound):
+ *  SPIs and out flags into spi/out[0..cap); returns the count. */
+size_t gm_dp_plan(const struct gm *m, const struct gm_group *g, uint64_t now, uint32_t *spi,
+    uint8_t *out, size_t cap);
 struct gdoi_tree;
 /** show crypto gdoi gm dataplane: counters and the SAs installed. */
 void gm_dp_show(struct gm *m, struct gdoi_tree *t);
