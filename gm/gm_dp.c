@@ -284,6 +284,19 @@ nft_ensure(struct gm *m, uint32_t L)
 		return -1;
 	}
 	d->d_nft_local = L;
+	/* the new table's set is empty: the SPIs of the inbound SAs in place */
+	{
+		uint32_t spi[DP_SA_MAX * 4];
+		size_t i, k, n = 0;
+
+		for (i = 0; i < m->m_ngroups; i++)
+			for (k = 0; m->m_groups[i].g_dp != NULL && k < m->m_groups[i].g_dp->dg_nsa &&
+			    n < sizeof(spi) / sizeof(spi[0]); k++)
+				if (!m->m_groups[i].g_dp->dg_sa[k].ds_out)
+					spi[n++] = m->m_groups[i].g_dp->dg_sa[k].ds_spi;
+		if (n > 0)
+			(void)gdoi_nft_spi_add(d->d_nft, spi, n);
+	}
 	return 0;
 }
 

@@ -3,10 +3,11 @@
  *
  * libnftnl writes attributes with mnl_attr_put(), which is not bounded by
  * the buffer, so the bound is ours: every message gets MSG_ROOM
- * octets, which none can reach (the largest, the pre rule, is under 1 KiB
- * with a 31-character table name; a NEWSETELEM of ELEM_PER_MSG
- * elements of 16 octets each is under 1.2 KiB), and the buffer of a
- * transaction is sized for its message count before anything is built.
+ * octets, which none can reach (the largest, the outer rule, is 612
+ * octets with the table name "gdoi_gm", 636 with 31 characters; a
+ * NEWSETELEM of ELEM_PER_MSG elements of 16 octets each is under 1.2 KiB),
+ * and the buffer of a transaction is sized for its message count before
+ * anything is built.  msg_end() aborts should one ever be larger.
  */
 #include "config.h"
 

@@ -30,7 +30,8 @@
  * big-endian in the set.  Registers: NFT_REG_1 throughout.
  *
  * Each call is one nfnetlink transaction (batch begin .. end, atomic):
- * every message carries NLM_F_ACK and every ACK is read back; an error is
+ * every message between begin and end carries NLM_F_ACK and every ACK is
+ * read back (an error against batch begin fails the lot); an error is
  * logged as "%GDOI-4-NFT: ..." with the message, errno and the kernel's
  * extended-ACK text, and the call returns -1 with errno set to it.
  *

@@ -349,6 +349,10 @@ ks_group_clear(struct ks_group *g)
 	g->g_keypath = NULL;
 	free(g->g_seqpath);
 	g->g_seqpath = NULL;
+	free(g->g_mhash);
+	g->g_mhash = NULL;
+	g->g_mhash_n = 0;
+	g->g_mtail = NULL;
 	for (m = g->g_members; m != NULL; m = n) {
 		n = m->m_next;
 		free(m);
@@ -371,28 +375,79 @@ ks_group_by_id(struct ks *k, uint32_t id)
 /* ------------------------------------------------------------------ */
 /* Member registry                                                      */
 
+static size_t
+member_hash(uint8_t af, const uint8_t *addr, size_t nb)
+{
+	/* FNV-1a over the address octets */
+	uint32_t h = 2166136261u;
+	size_t i, n = af == 6 ? 16 : 4;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h & (nb - 1);
+}
+
+struct ks_member *
+ks_member_find(const struct ks_group *g, uint8_t af, const uint8_t *addr)
+{
+	struct ks_member *m;
+
+	if (g->g_mhash == NULL)
+		return NULL;
+	for (m = g->g_mhash[member_hash(af, addr, g->g_mhash_n)]; m != NULL; m = m->m_hnext)
+		if (m->m_af == af && memcmp(m->m_addr, addr, af == 6 ? 16 : 4) == 0)
+			return m;
+	return NULL;
+}
+
+/* Buckets for n members (at most 2 per bucket on average); 0 or -1. */
+static int
+member_hash_grow(struct ks_group *g, size_t n)
+{
+	struct ks_member **nh, *m;
+	size_t nb = g->g_mhash_n != 0 ? g->g_mhash_n : 256, h;
+
+	while (nb < n / 2)
+		nb *= 2;
+	if (nb == g->g_mhash_n)
+		return 0;
+	if ((nh = calloc(nb, sizeof(*nh))) == NULL)
+		return -1;
+	for (m = g->g_members; m != NULL; m = m->m_next) {
+		h = member_hash(m->m_af, m->m_addr, nb);
+		m->m_hnext = nh[h];
+		nh[h] = m;
+	}
+	free(g->g_mhash);
+	g->g_mhash = nh;
+	g->g_mhash_n = nb;
+	return 0;
+}
+
 static void
 ks_member_add(struct ks_group *g, const struct gdoi_p1_sa *p1, size_t nsids)
 {
 	const struct gdoi_p1_peer *peer = gdoi_p1_peer(p1);
 	const struct gdoi_id *id = gdoi_p1_peer_id(p1);
 	uint8_t af = peer->pa_alen == 16 ? 6 : 4;
-	struct ks_member *m, **pp;
+	struct ks_member *m;
+	size_t h;
 
-	for (m = g->g_members; m != NULL; m = m->m_next)
-		if (m->m_af == af && memcmp(m->m_addr, peer->pa_addr, peer->pa_alen) == 0)
-			break;
-	if (m == NULL) {
-		m = calloc(1, sizeof(*m));
-		if (m == NULL)
+	if ((m = ks_member_find(g, af, peer->pa_addr)) == NULL) {
+		if (member_hash_grow(g, g->g_nmembers + 1) < 0 || (m = calloc(1, sizeof(*m))) == NULL)
 			return;
 		m->m_af = af;
 		memcpy(m->m_addr, peer->pa_addr, peer->pa_alen);
 		m->m_first = time(NULL);
 		/* keep the list in registration order */
-		for (pp = &g->g_members; *pp != NULL; pp = &(*pp)->m_next)
-			;
-		*pp = m;
+		if (g->g_mtail != NULL)
+			g->g_mtail->m_next = m;
+		else
+			g->g_members = m;
+		g->g_mtail = m;
+		h = member_hash(af, m->m_addr, g->g_mhash_n);
+		m->m_hnext = g->g_mhash[h];
+		g->g_mhash[h] = m;
 		g->g_nmembers++;
 	}
 	m->m_last = time(NULL);

@@ -42,6 +42,7 @@ struct ks_member {
 	uint8_t m_in_tx;          /* a target of the rekey in flight */
 	uint8_t m_tx_acked;       /* ... and it acknowledged it */
 	struct ks_member *m_next;
+	struct ks_member *m_hnext; /* chain of its g_mhash bucket */
 };
 
 struct ks_group {
@@ -54,7 +55,11 @@ struct ks_group {
 	uint32_t g_seq;
 	uint32_t g_sid_next;        /* next sender ID to hand out */
 	struct ks_member *g_members;
+	struct ks_member *g_mtail;      /* last of g_members (registration order) */
+	struct ks_member **g_mhash;     /* by address: g_mhash_n buckets (power of 2) */
+	size_t g_mhash_n;
 	size_t g_nmembers;
+	size_t g_tx_pending;            /* targets of the rekey in flight not yet ACKed */
 	unsigned g_regs_ok, g_regs_refused;
 	/* rekeys (ks_rekey.c) */
 	uint64_t g_kek_created_ms;
@@ -117,6 +122,8 @@ void ks_free(struct ks *k);
 int ks_reload(struct ks *k);
 /* the key server's (group member's) own checks of a loaded configuration */
 int ks_check_conf(const struct gdoi_conf *c, char *err, size_t cap);
+/* the member at (af, addr), or NULL: O(1), by a hash of the address */
+struct ks_member *ks_member_find(const struct ks_group *g, uint8_t af, const uint8_t *addr);
 uint64_t ks_now(const struct ks *k);
 
 int ks_new_kek(struct ks *k, struct ks_group *g, uint64_t now);

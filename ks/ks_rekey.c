@@ -453,9 +453,11 @@ ks_rekey_start(struct ks *k, struct ks_group *g, uint64_t now, int kek_due)
 	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_REKEY",
 	    "Group %s: %srekey with %u new TEK%s%s", g->g_name, policy ? "policy change " :
 	    force ? "operator's " : "", nt, nt == 1 ? "" : "s", kek_due ? " and a new KEK" : "");
+	g->g_tx_pending = 0;
 	for (m = g->g_members; m != NULL; m = m->m_next) {
 		m->m_in_tx = !m->m_ejected;
 		m->m_tx_acked = 0;
+		g->g_tx_pending += m->m_in_tx;
 	}
 	g->g_tx_active = 1;
 	g->g_tx_sent = 0;
@@ -505,15 +507,9 @@ static struct ks_member *
 member_for_ack(struct ks_group *g, const struct gdoi_p1_peer *peer,
     const struct gdoi_ack_rx *rx)
 {
-	uint8_t af = peer->pa_alen == 16 ? 6 : 4;
-	struct ks_member *m;
-
 	if (rx->ar_idlen != peer->pa_alen || memcmp(rx->ar_id, peer->pa_addr, peer->pa_alen) != 0)
 		return NULL;
-	for (m = g->g_members; m != NULL; m = m->m_next)
-		if (m->m_af == af && memcmp(m->m_addr, peer->pa_addr, peer->pa_alen) == 0)
-			return m;
-	return NULL;
+	return ks_member_find(g, peer->pa_alen == 16 ? 6 : 4, peer->pa_addr);
 }
 
 void
@@ -527,7 +523,6 @@ ks_rekey_ack_input(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t 
 	char from[64];
 	uint64_t now = ks_now(k);
 	size_t i;
-	int all = 1;
 
 	gdoi_peer_str(peer, from, sizeof(from));
 	memset(&rx, 0, sizeof(rx));
@@ -565,11 +560,10 @@ ks_rekey_ack_input(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t 
 	m->m_missed_run = 0;
 	m->m_last_ack_seq = rx.ar_seq;
 	g->g_acks_rcvd++;
+	if (g->g_tx_pending > 0)
+		g->g_tx_pending--;
 	gdoi_debug("rekey", "group %s: %s acknowledged seq %u", g->g_name, from, rx.ar_seq);
-	for (m = g->g_members; m != NULL && all; m = m->m_next)
-		if (m->m_in_tx && !m->m_tx_acked)
-			all = 0;
-	if (all) /* every target has it: no retransmission needed */
+	if (g->g_tx_pending == 0) /* every target has it: no retransmission needed */
 		ks_rekey_finish(k, g, now, 1);
 }
 
