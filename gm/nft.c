@@ -36,6 +36,7 @@
 
 #include "gdoi/log.h"
 #include "nft.h"
+#include "nl.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -646,36 +647,6 @@ rx(struct gdoi_nft *n, int flags)
 	return len;
 }
 
-/* Extended ACK text of an NLMSG_ERROR into buf ("" if none). */
-static void
-ext_ack_msg(const struct nlmsghdr *nlh, char *buf, size_t cap)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const uint8_t *p = (const uint8_t *)e;
-	size_t plen = nlh->nlmsg_len - MNL_NLMSG_HDRLEN, off = sizeof(*e);
-	const struct nlattr *a;
-
-	buf[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e->msg.nlmsg_len < MNL_NLMSG_HDRLEN)
-			return;
-		off += MNL_ALIGN(e->msg.nlmsg_len - MNL_NLMSG_HDRLEN);
-	}
-	while (off + MNL_ATTR_HDRLEN <= plen) {
-		a = (const struct nlattr *)(p + off);
-		if (!mnl_attr_ok(a, (int)(plen - off)))
-			return;
-		off += MNL_ALIGN(a->nla_len);
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
-			snprintf(buf, cap, "%s", mnl_attr_get_str(a));
-			return;
-		}
-	}
-}
-
 static const char *
 msg_name(uint16_t type)
 {
@@ -783,7 +754,7 @@ txn(struct gdoi_nft *n, struct gdoi_nft_batch *b, int quiet)
 				if (e->error != 0 && batch_err == 0) {
 					batch_err = -e->error;
 					rcv_flags = MSG_DONTWAIT;
-					ext_ack_msg(nlh, ext, sizeof(ext));
+					gdoi_nl_ext_ack(nlh, ext, sizeof(ext));
 					if (batch_err != quiet)
 						log_err(n, b, SIZE_MAX, batch_err, ext);
 				}
@@ -795,7 +766,7 @@ txn(struct gdoi_nft *n, struct gdoi_nft_batch *b, int quiet)
 			res[i] = -e->error;
 			acked++;
 			if (res[i] != 0 && res[i] != quiet) {
-				ext_ack_msg(nlh, ext, sizeof(ext));
+				gdoi_nl_ext_ack(nlh, ext, sizeof(ext));
 				log_err(n, b, i, res[i], ext);
 			}
 		}

@@ -23,6 +23,7 @@
 
 #include "gdoi/log.h"
 #include "gdoi/wire.h"
+#include "nl.h"
 #include "xfrm.h"
 
 #ifndef NETLINK_EXT_ACK
@@ -509,37 +510,6 @@ rx(struct gdoi_xfrm *x)
 	return n;
 }
 
-/* Extended ACK text of an NLMSG_ERROR into buf ("" if none). */
-static void
-ext_ack_msg(const struct nlmsghdr *nlh, char *buf, size_t cap)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	size_t off = sizeof(*e);
-	size_t plen = nlh->nlmsg_len - MNL_NLMSG_HDRLEN;
-	const uint8_t *p = (const uint8_t *)e;
-
-	buf[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || plen < sizeof(*e))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e->msg.nlmsg_len < MNL_NLMSG_HDRLEN)
-			return;
-		off += MNL_ALIGN(e->msg.nlmsg_len - MNL_NLMSG_HDRLEN);
-	}
-	while (off + MNL_ATTR_HDRLEN <= plen) {
-		attr = (const struct nlattr *)(p + off);
-		if (!mnl_attr_ok(attr, (int)(plen - off)))
-			return;
-		off += MNL_ALIGN(attr->nla_len);
-		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
-			snprintf(buf, cap, "%s", mnl_attr_get_str(attr));
-			return;
-		}
-	}
-}
-
 static const char *
 req_name(uint16_t type)
 {
@@ -609,7 +579,7 @@ gdoi_xfrm_send(struct gdoi_xfrm *x, struct gdoi_xfrm_batch *b)
 			acked++;
 			if (res == 0)
 				continue;
-			ext_ack_msg(nlh, msg, sizeof(msg));
+			gdoi_nl_ext_ack(nlh, msg, sizeof(msg));
 			gdoi_log("GDOI", GDOI_LOG_WARNING, "XFRM", "%s #%zu: %s (errno %d)%s%s",
 			    req_name(b->xb_reqtype[i]), i, gdoi_xfrm_strerror(res), -e->error,
 			    msg[0] ? ": " : "", msg);
