@@ -139,8 +139,8 @@ keylog_sa(struct gm_dp *d, const struct gdoi_tek *t)
 
 	if (d->d_keylog == NULL || el == 0 || el > GDOI_TEK_ENC_MAX || il > GDOI_TEK_INT_MAX)
 		return;
-	gdoi_hex_put(ek, t->tek_enc, el, 0);
-	gdoi_hex_put(ik, t->tek_int, il, 0);
+	gdoi_hex_str(ek, sizeof(ek), t->tek_enc, el, 0);
+	gdoi_hex_str(ik, sizeof(ik), t->tek_int, il, 0);
 	if (is_ctr(t))
 		snprintf(line, sizeof(line), "\"IPv4\",\"*\",\"*\",\"0x%08x\","
 		    "\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"",
