@@ -5,9 +5,10 @@
  * libnftnl and comparing them with the bytecode that nft(8) prints for
  * the same rules (no socket).  With "--netns": the kernel tests, meant to
  * run as root inside a fresh network namespace (nft_check.sh).  With
- * "--cmd TABLE REQID LOCAL OP [SPI...]": one API call for the script,
- * OP being install, add, del, remove or counters (prints
- * "pre=N stash=N outer=N"); exit status 0 or 1.  With "--send SRC DST
+ * "--cmd TABLE REQID LOCAL WANIF WANMARK OP [SPI...]": one API call for
+ * the script (WANIF an interface name or index, 0 for none), OP being
+ * install, add, del, remove or counters (prints "pre=N stash=N outer=N
+ * wan=N"); exit status 0 or 1.  With "--send SRC DST
  * SPI LOCAL": one raw ESP packet (see send_esp()).
  */
 #include "config.h"
@@ -20,6 +21,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <net/if.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -36,12 +38,18 @@
 
 static struct gdoi_nft_cfg cfg = { .nc_table = "gdoi_gm", .nc_reqid = 0x4d01 };
 
+/* The WAN: an ifindex no namespace of the tests has, a mark not symmetric in its octets. */
+#define WAN_IFINDEX 7
+#define WAN_MARK 0x00a00000u
+
 static void
 cfg_setup(void)
 {
 	strcpy(cfg.nc_table, "gdoi_gm");
 	cfg.nc_reqid = 0x4d01;
 	ck_assert_int_eq(inet_pton(AF_INET, "10.97.0.1", &cfg.nc_local), 1);
+	cfg.nc_wan_ifindex = WAN_IFINDEX;
+	cfg.nc_wan_mark = WAN_MARK;
 }
 
 static char last_log[512];
@@ -143,6 +151,15 @@ static const char outer_text[] =
     "  [ meta set mark with reg 1 ]\n"
     "  [ meta set priority with reg 1 ]\n";
 
+static const char wan_text[] =
+    "ip gdoi_gm wan\n"
+    "  [ meta load iif => reg 1 ]\n"
+    "  [ cmp eq reg 1 0x00000007 ]\n"
+    "  [ counter pkts 0 bytes 0 ]\n"
+    "  [ meta load mark => reg 1 ]\n"
+    "  [ bitwise reg 1 = ( reg 1 & 0xff5fffff ) ^ 0x00a00000 ]\n"
+    "  [ meta set mark with reg 1 ]\n";
+
 /* The set userdata nft 1.0.6 sends for "typeof esp spi" (nft --debug=mnl). */
 static const uint8_t typeof_esp_spi[] = {
 	0x00, 0x04, 0x02, 0x00, 0x00, 0x00,        /* key byte order: big endian */
@@ -182,6 +199,101 @@ check_table(const struct nlmsghdr *nlh)
 	nftnl_table_free(t);
 }
 
+/* Attribute type of the nest a (NULL: none). */
+static const struct nlattr *
+nest_get(const struct nlattr *a, uint16_t type)
+{
+	const struct nlattr *x;
+
+	mnl_attr_for_each_nested(x, a)
+		if (mnl_attr_get_type(x) == type)
+			return x;
+	return NULL;
+}
+
+/* The NFTA_EXPR_DATA of expression i (named name) of a NEWRULE message. */
+static const struct nlattr *
+rule_expr(const struct nlmsghdr *nlh, unsigned i, const char *name)
+{
+	const struct nlattr *a, *el, *x;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(el, a) {
+			if (i-- > 0)
+				continue;
+			ck_assert_uint_eq(mnl_attr_get_type(el), NFTA_LIST_ELEM);
+			x = nest_get(el, NFTA_EXPR_NAME);
+			ck_assert_ptr_nonnull(x);
+			ck_assert_str_eq(mnl_attr_get_str(x), name);
+			x = nest_get(el, NFTA_EXPR_DATA);
+			ck_assert_ptr_nonnull(x);
+			return x;
+		}
+	}
+	ck_abort_msg("rule has no expression %s", name);
+	return NULL;
+}
+
+/* The big-endian u32 attribute type of the nest d. */
+static uint32_t
+be32_of(const struct nlattr *d, uint16_t type)
+{
+	const struct nlattr *x = nest_get(d, type);
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(x), 4);
+	return ntohl(mnl_attr_get_u32(x));
+}
+
+/* The 4 octets of the NFTA_DATA_VALUE in attribute type of the nest d equal v's. */
+static void
+check_value(const struct nlattr *d, uint16_t type, uint32_t v)
+{
+	const struct nlattr *x = nest_get(d, type), *val;
+
+	ck_assert_ptr_nonnull(x);
+	val = nest_get(x, NFTA_DATA_VALUE);
+	ck_assert_ptr_nonnull(val);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(val), 4);
+	ck_assert_mem_eq(mnl_attr_get_payload(val), &v, 4);
+}
+
+static void
+check_meta(const struct nlattr *d, uint32_t key, uint16_t reg_attr)
+{
+	ck_assert_uint_eq(be32_of(d, NFTA_META_KEY), key);
+	ck_assert_uint_eq(be32_of(d, reg_attr), NFT_REG_1);
+}
+
+/*
+ * The wan rule, octet by octet: iif and mark are host-order words in the
+ * kernel, so the compared ifindex and the mask / xor are the uint32s
+ * themselves; no NFTA_BITWISE_OP (the kernel's default is mask-and-xor).
+ */
+static void
+check_wan_bytes(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *d;
+
+	check_meta(rule_expr(nlh, 0, "meta"), NFT_META_IIF, NFTA_META_DREG);
+	d = rule_expr(nlh, 1, "cmp");
+	ck_assert_uint_eq(be32_of(d, NFTA_CMP_SREG), NFT_REG_1);
+	ck_assert_uint_eq(be32_of(d, NFTA_CMP_OP), NFT_CMP_EQ);
+	check_value(d, NFTA_CMP_DATA, WAN_IFINDEX);
+	(void)rule_expr(nlh, 2, "counter");
+	check_meta(rule_expr(nlh, 3, "meta"), NFT_META_MARK, NFTA_META_DREG);
+	d = rule_expr(nlh, 4, "bitwise");
+	ck_assert_uint_eq(be32_of(d, NFTA_BITWISE_SREG), NFT_REG_1);
+	ck_assert_uint_eq(be32_of(d, NFTA_BITWISE_DREG), NFT_REG_1);
+	ck_assert_uint_eq(be32_of(d, NFTA_BITWISE_LEN), 4);
+	check_value(d, NFTA_BITWISE_MASK, ~WAN_MARK);
+	check_value(d, NFTA_BITWISE_XOR, WAN_MARK);
+	ck_assert_ptr_null(nest_get(d, NFTA_BITWISE_OP));
+	check_meta(rule_expr(nlh, 5, "meta"), NFT_META_MARK, NFTA_META_SREG);
+}
+
 START_TEST(build_install)
 {
 	struct gdoi_nft_batch *b;
@@ -195,11 +307,11 @@ START_TEST(build_install)
 	cfg_setup();
 	b = gdoi_nft_build_install(&cfg, 100);
 	ck_assert_ptr_nonnull(b);
-	ck_assert_uint_eq(gdoi_nft_batch_count(b), 10);
+	ck_assert_uint_eq(gdoi_nft_batch_count(b), 12);
 	n = split(b, m, 16);
-	ck_assert_uint_eq(n, 12);
+	ck_assert_uint_eq(n, 14);
 	check_batch_marker(m[0], NFNL_MSG_BATCH_BEGIN, 100);
-	check_batch_marker(m[11], NFNL_MSG_BATCH_END, 111);
+	check_batch_marker(m[13], NFNL_MSG_BATCH_END, 113);
 	/* add (no EXCL) + delete + add: replaces a table that may not exist */
 	check_hdr(m[1], NFT_MSG_NEWTABLE, NLM_F_CREATE, 101);
 	check_hdr(m[2], NFT_MSG_DELTABLE, 0, 102);
@@ -219,20 +331,64 @@ START_TEST(build_install)
 	ck_assert_uint_eq(udlen, sizeof(typeof_esp_spi));
 	ck_assert_mem_eq(ud, typeof_esp_spi, sizeof(typeof_esp_spi));
 	nftnl_set_free(s);
-	for (i = 5; i <= 7; i++)
+	for (i = 5; i <= 8; i++)
 		check_hdr(m[i], NFT_MSG_NEWCHAIN, NLM_F_CREATE, (uint32_t)(100 + i));
 	check_chain(m[5], "pre", "filter", NF_INET_PRE_ROUTING, -300);
 	check_chain(m[6], "stash", "filter", NF_INET_POST_ROUTING, -300);
 	check_chain(m[7], "outer", "route", NF_INET_LOCAL_OUT, -150);
-	for (i = 8; i <= 10; i++)
+	check_chain(m[8], "wan", "filter", NF_INET_PRE_ROUTING, -350);
+	for (i = 9; i <= 12; i++)
 		check_hdr(m[i], NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, (uint32_t)(100 + i));
-	rule_text(m[8], text, sizeof(text));
-	ck_assert_str_eq(text, pre_text);
 	rule_text(m[9], text, sizeof(text));
-	ck_assert_str_eq(text, stash_text);
+	ck_assert_str_eq(text, pre_text);
 	rule_text(m[10], text, sizeof(text));
+	ck_assert_str_eq(text, stash_text);
+	rule_text(m[11], text, sizeof(text));
 	ck_assert_str_eq(text, outer_text);
+	rule_text(m[12], text, sizeof(text));
+	ck_assert_str_eq(text, wan_text);
+	check_wan_bytes(m[12]);
 	gdoi_nft_batch_free(b);
+}
+END_TEST
+
+/* No WAN interface or no WAN mark: the table of before, without the wan chain. */
+START_TEST(build_install_no_wan)
+{
+	struct gdoi_nft_batch *b;
+	const struct nlmsghdr *m[16];
+	char text[2048];
+	size_t i;
+	int v;
+
+	for (v = 0; v < 2; v++) {
+		cfg_setup();
+		if (v == 0)
+			cfg.nc_wan_ifindex = 0;
+		else
+			cfg.nc_wan_mark = 0;
+		b = gdoi_nft_build_install(&cfg, 100);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_uint_eq(gdoi_nft_batch_count(b), 10);
+		ck_assert_uint_eq(split(b, m, 16), 12);
+		check_batch_marker(m[11], NFNL_MSG_BATCH_END, 111);
+		check_hdr(m[4], NFT_MSG_NEWSET, NLM_F_CREATE, 104);
+		for (i = 5; i <= 7; i++)
+			check_hdr(m[i], NFT_MSG_NEWCHAIN, NLM_F_CREATE, (uint32_t)(100 + i));
+		check_chain(m[5], "pre", "filter", NF_INET_PRE_ROUTING, -300);
+		check_chain(m[6], "stash", "filter", NF_INET_POST_ROUTING, -300);
+		check_chain(m[7], "outer", "route", NF_INET_LOCAL_OUT, -150);
+		for (i = 8; i <= 10; i++)
+			check_hdr(m[i], NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
+			    (uint32_t)(100 + i));
+		rule_text(m[8], text, sizeof(text));
+		ck_assert_str_eq(text, pre_text);
+		rule_text(m[9], text, sizeof(text));
+		ck_assert_str_eq(text, stash_text);
+		rule_text(m[10], text, sizeof(text));
+		ck_assert_str_eq(text, outer_text);
+		gdoi_nft_batch_free(b);
+	}
 }
 END_TEST
 
@@ -377,8 +533,10 @@ START_TEST(ns_install_spi_remove)
 	ck_assert_str_eq(last_log, "%GDOI-4-NFT: table gdoi_gm: no counter in chain pre");
 
 	ck_assert_int_eq(gdoi_nft_install(n), 0);
+	memset(pkts, 0xff, sizeof(pkts));
 	ck_assert_int_eq(gdoi_nft_counters(n, pkts), 0);
-	ck_assert_uint_eq(pkts[GDOI_NFT_PRE] + pkts[GDOI_NFT_STASH] + pkts[GDOI_NFT_OUTER], 0);
+	ck_assert_uint_eq(pkts[GDOI_NFT_PRE] + pkts[GDOI_NFT_STASH] + pkts[GDOI_NFT_OUTER] +
+	    pkts[GDOI_NFT_WAN], 0);
 	ck_assert_int_eq(gdoi_nft_spi_add(n, ab, 2), 0);
 	/* 0x1000 is there already */
 	ck_assert_int_eq(gdoi_nft_spi_add(n, ac, 2), 0);
@@ -388,6 +546,24 @@ START_TEST(ns_install_spi_remove)
 	ck_assert_str_eq(last_log, "");
 	ck_assert_int_eq(gdoi_nft_spi_del(n, missing, 3), 0);
 	/* again: replaces the table (the script checks there is one) */
+	ck_assert_int_eq(gdoi_nft_install(n), 0);
+	ck_assert_int_eq(gdoi_nft_counters(n, pkts), 0);
+
+	/* without a WAN mark: no wan chain, and its counter is 0 */
+	other = cfg;
+	other.nc_wan_mark = 0;
+	o = gdoi_nft_open(&other);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(gdoi_nft_install(o), 0);
+	memset(pkts, 0xff, sizeof(pkts));
+	ck_assert_int_eq(gdoi_nft_counters(o, pkts), 0);
+	ck_assert_uint_eq(pkts[GDOI_NFT_PRE] + pkts[GDOI_NFT_STASH] + pkts[GDOI_NFT_OUTER] +
+	    pkts[GDOI_NFT_WAN], 0);
+	/* a handle with the WAN configured misses the chain */
+	ck_assert_int_eq(gdoi_nft_counters(n, pkts), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(last_log, "%GDOI-4-NFT: table gdoi_gm: no counter in chain wan");
+	gdoi_nft_close(o);
 	ck_assert_int_eq(gdoi_nft_install(n), 0);
 	ck_assert_int_eq(gdoi_nft_counters(n, pkts), 0);
 
@@ -478,7 +654,7 @@ send_esp(int argc, char **argv)
 	return 0;
 }
 
-/* --cmd TABLE REQID LOCAL OP [SPI...] */
+/* --cmd TABLE REQID LOCAL WANIF WANMARK OP [SPI...] */
 static int
 cmd(int argc, char **argv)
 {
@@ -491,8 +667,9 @@ cmd(int argc, char **argv)
 	char *end;
 	int i, rc = -1;
 
-	if (argc < 4 || strlen(argv[0]) >= sizeof(c.nc_table) || argc - 4 > GDOI_NFT_SPI_MAX) {
-		fprintf(stderr, "usage: check_nft --cmd TABLE REQID LOCAL OP [SPI...]\n");
+	if (argc < 6 || strlen(argv[0]) >= sizeof(c.nc_table) || argc - 6 > GDOI_NFT_SPI_MAX) {
+		fprintf(stderr,
+		    "usage: check_nft --cmd TABLE REQID LOCAL WANIF WANMARK OP [SPI...]\n");
 		return 2;
 	}
 	memset(&c, 0, sizeof(c));
@@ -500,8 +677,17 @@ cmd(int argc, char **argv)
 	c.nc_reqid = (uint32_t)strtoul(argv[1], NULL, 0);
 	if (inet_pton(AF_INET, argv[2], &c.nc_local) != 1)
 		return 2;
-	op = argv[3];
-	for (i = 4; i < argc; i++) {
+	/* an index, or the name of an interface of this namespace */
+	c.nc_wan_ifindex = (uint32_t)strtoul(argv[3], &end, 0);
+	if (*end != '\0' && (c.nc_wan_ifindex = if_nametoindex(argv[3])) == 0) {
+		fprintf(stderr, "check_nft: no interface %s\n", argv[3]);
+		return 2;
+	}
+	c.nc_wan_mark = (uint32_t)strtoul(argv[4], &end, 0);
+	if (*end != '\0')
+		return 2;
+	op = argv[5];
+	for (i = 6; i < argc; i++) {
 		spi[k++] = (uint32_t)strtoul(argv[i], &end, 0);
 		if (*end != '\0')
 			return 2;
@@ -518,8 +704,11 @@ cmd(int argc, char **argv)
 	else if (strcmp(op, "remove") == 0)
 		rc = gdoi_nft_remove(n);
 	else if (strcmp(op, "counters") == 0 && (rc = gdoi_nft_counters(n, pkts)) == 0)
-		printf("pre=%llu stash=%llu outer=%llu\n", (unsigned long long)pkts[GDOI_NFT_PRE],
-		    (unsigned long long)pkts[GDOI_NFT_STASH], (unsigned long long)pkts[GDOI_NFT_OUTER]);
+		printf("pre=%llu stash=%llu outer=%llu wan=%llu\n",
+		    (unsigned long long)pkts[GDOI_NFT_PRE],
+		    (unsigned long long)pkts[GDOI_NFT_STASH],
+		    (unsigned long long)pkts[GDOI_NFT_OUTER],
+		    (unsigned long long)pkts[GDOI_NFT_WAN]);
 	gdoi_nft_close(n);
 	gdoi_log_close();
 	return rc == 0 ? 0 : 1;
@@ -545,6 +734,7 @@ main(int argc, char **argv)
 	} else {
 		tc = tcase_create("build");
 		tcase_add_test(tc, build_install);
+		tcase_add_test(tc, build_install_no_wan);
 		tcase_add_test(tc, build_spi);
 		tcase_add_test(tc, build_remove_bad);
 		suite_add_tcase(s, tc);

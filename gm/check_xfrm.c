@@ -525,6 +525,54 @@ START_TEST(errno_map)
 }
 END_TEST
 
+/* Scoped to the WAN: out policies carry the interface, in and fwd the
+ * WAN mark bit (and no mark at all is configured besides). */
+START_TEST(pol_wan_scope)
+{
+	static const struct gdoi_xfrm_cfg scfg = {
+		.xc_reqid = 0x4d01, .xc_prio_base = 1000, .xc_out_ifindex = 7,
+		.xc_in_mark = 0x40000000,
+	};
+	struct gdoi_ace acl[3];
+	struct gdoi_xfrm_batch *b = gdoi_xfrm_batch_new(&scfg, 1);
+	const struct nlmsghdr *nlh;
+	const struct xfrm_mark *m;
+	const struct xfrm_userpolicy_id *id;
+
+	acl3(acl);
+	ck_assert_int_eq(gdoi_xfrm_pol_add(b, &acl[1], 0, GDOI_XFRM_DIR_OUT, 1, NULL, NULL), 0);
+	ck_assert_int_eq(gdoi_xfrm_pol_add(b, &acl[1], 1, GDOI_XFRM_DIR_IN, 1, NULL, NULL), 0);
+	ck_assert_int_eq(gdoi_xfrm_pol_add(b, &acl[1], 1, GDOI_XFRM_DIR_FWD, 1, NULL, NULL), 0);
+	ck_assert_int_eq(gdoi_xfrm_pol_del(b, &acl[1], 0, GDOI_XFRM_DIR_OUT), 0);
+	ck_assert_int_eq(gdoi_xfrm_pol_del(b, &acl[1], 1, GDOI_XFRM_DIR_FWD), 0);
+	/* out: ifindex 7, no mark */
+	nlh = req(b, 0);
+	ck_assert_int_eq(pinfo(nlh)->sel.ifindex, 7);
+	ck_assert_int_eq(nattrs(nlh, sizeof(struct xfrm_userpolicy_info)), 1); /* the template */
+	/* in and fwd: any interface, mark 0x40000000/0x40000000 */
+	for (int i = 1; i <= 2; i++) {
+		nlh = req(b, (size_t)i);
+		ck_assert_int_eq(pinfo(nlh)->sel.ifindex, 0);
+		m = attr(nlh, sizeof(struct xfrm_userpolicy_info), 1, XFRMA_MARK, sizeof(*m));
+		ck_assert_ptr_nonnull(m);
+		ck_assert_uint_eq(m->v, 0x40000000);
+		ck_assert_uint_eq(m->m, 0x40000000);
+	}
+	/* the deletes name the same selector and mark */
+	nlh = req(b, 3);
+	id = mnl_nlmsg_get_payload(nlh);
+	ck_assert_int_eq(id->sel.ifindex, 7);
+	ck_assert_int_eq(nattrs(nlh, sizeof(*id)), 0);
+	nlh = req(b, 4);
+	id = mnl_nlmsg_get_payload(nlh);
+	ck_assert_int_eq(id->sel.ifindex, 0);
+	m = attr(nlh, sizeof(*id), 0, XFRMA_MARK, sizeof(*m));
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->v, 0x40000000);
+	gdoi_xfrm_batch_free(b);
+}
+END_TEST
+
 /* An XFRM_MSG_EXPIRE as the kernel sends it: ours (reqid) or not. */
 static size_t
 expire_msg(uint8_t *buf, size_t cap, uint32_t reqid, uint8_t hard, uint32_t spi)
@@ -755,6 +803,7 @@ main(int argc, char **argv)
 		tc = tcase_create("policy");
 		tcase_add_test(tc, pol_acl_order);
 		tcase_add_test(tc, pol_mirror_del);
+		tcase_add_test(tc, pol_wan_scope);
 		suite_add_tcase(s, tc);
 		tc = tcase_create("batch");
 		tcase_add_test(tc, batch_full_sticky);

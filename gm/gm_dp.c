@@ -38,6 +38,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +266,32 @@ dg_get(struct gm_dp *d, struct gm_group *g)
 	return g->g_dp;
 }
 
+/*
+ * The WAN interface: configured, else the one holding L.  The group ACL is
+ * scoped to it: out policies match only packets leaving through it, and
+ * in/fwd policies only packets arriving through it (the nftables wan chain
+ * marks those).  Without the scoping a symmetric ACL would also demand ESP
+ * of the plaintext between the GM and its LAN hosts.  0 if not found.
+ */
+static unsigned
+wan_ifindex(const struct gm *m, uint32_t L)
+{
+	const struct gdoi_conf_dp *c = &m->m_conf->c_dp;
+	struct ifaddrs *ifa, *i;
+	unsigned idx = 0;
+
+	if (c->dp_ifname[0] != '\0')
+		return if_nametoindex(c->dp_ifname);
+	if (getifaddrs(&ifa) != 0)
+		return 0;
+	for (i = ifa; i != NULL && idx == 0; i = i->ifa_next)
+		if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET &&
+		    ((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr.s_addr == L)
+			idx = if_nametoindex(i->ifa_name);
+	freeifaddrs(ifa);
+	return idx;
+}
+
 /* nftables table with local address L (re)installed when L changes. */
 static int
 nft_ensure(struct gm *m, uint32_t L)
@@ -278,6 +307,8 @@ nft_ensure(struct gm *m, uint32_t L)
 	snprintf(nc.nc_table, sizeof(nc.nc_table), "%s", m->m_conf->c_dp.dp_table);
 	nc.nc_reqid = d->d_cfg.xc_reqid;
 	nc.nc_local = L;
+	nc.nc_wan_ifindex = d->d_cfg.xc_out_ifindex;
+	nc.nc_wan_mark = d->d_cfg.xc_in_mark;
 	if ((d->d_nft = gdoi_nft_open(&nc)) == NULL || gdoi_nft_install(d->d_nft) != 0) {
 		gdoi_nft_close(d->d_nft);
 		d->d_nft = NULL;
@@ -356,6 +387,8 @@ sa_add_scaled(struct gdoi_xfrm_batch *b, const struct gdoi_tek *t, const struct 
 	OPENSSL_cleanse(&c, sizeof(c));
 }
 
+static int bypass_install(struct gm_dp *d);
+
 enum { RQ_NEWSA, RQ_DELSA, RQ_POL };
 
 void
@@ -382,6 +415,22 @@ gm_dp_sync(struct gm *m, struct gm_group *g)
 		    "inbound group ESP (set <datapath local-address>)", g->g_name);
 		return;
 	}
+	if (d->d_cfg.xc_out_ifindex == 0) {
+		char ifn[IF_NAMESIZE] = "?";
+
+		if ((d->d_cfg.xc_out_ifindex = wan_ifindex(m, L)) == 0) {
+			gdoi_log("GDOI", GDOI_LOG_ERR, "GM_DP_FAIL", "Group %s: no WAN interface (%s): "
+			    "set <datapath interface>", g->g_name, m->m_conf->c_dp.dp_ifname[0] ?
+			    m->m_conf->c_dp.dp_ifname : "none holds the local address");
+			return;
+		}
+		(void)if_indextoname(d->d_cfg.xc_out_ifindex, ifn);
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_DP_WAN", "Group ACL applied on %s (ifindex %u): "
+		    "out through it, in from it (mark 0x%x)", ifn, d->d_cfg.xc_out_ifindex,
+		    d->d_cfg.xc_in_mark);
+	}
+	if (!d->d_bypass && bypass_install(d) != 0)
+		return;
 	if (nft_ensure(m, L) != 0)
 		gdoi_log("GDOI", GDOI_LOG_ERR, "GM_DP_FAIL", "Group %s: nftables table %s not "
 		    "installed: group ESP is neither redirected in nor re-addressed out",
@@ -576,8 +625,6 @@ gm_dp_tick(struct gm *m, uint64_t now)
 		gdoi_log("GDOI", GDOI_LOG_WARNING, "GM_DP_RESYNC",
 		    "XFRM state unknown (lost replies or events): rebuilding it");
 		dp_flush(m);
-		if (bypass_install(d) != 0)
-			return;
 		d->d_dirty = 0;
 		if (d->d_nft != NULL && gdoi_nft_install(d->d_nft) != 0)
 			d->d_nft_local = 0;  /* nft_ensure retries */
@@ -695,6 +742,7 @@ gm_dp_start(struct gm *m)
 	d->d_cfg.xc_prio_base = c->dp_priority;
 	d->d_cfg.xc_mark = c->dp_mark;
 	d->d_cfg.xc_mask = c->dp_mask;
+	d->d_cfg.xc_in_mark = c->dp_wan_mark;
 	if ((d->d_x = gdoi_xfrm_open(&d->d_cfg)) == NULL ||
 	    (d->d_ev = gdoi_xfrm_ev_open(&d->d_cfg)) == NULL)
 		goto fail;
@@ -717,8 +765,6 @@ gm_dp_start(struct gm *m)
 			(void)gdoi_nft_remove(n);
 		gdoi_nft_close(n);
 	}
-	if (bypass_install(d) != 0)
-		goto fail;
 	if ((d->d_io = gdoi_ev_io_new(m->m_rt.rt_loop, gdoi_xfrm_fd(d->d_ev), dp_io, m)) == NULL)
 		goto fail;
 	gdoi_log("GDOI", GDOI_LOG_NOTICE, "GM_DP_ON", "Datapath: XFRM reqid %u, policy "

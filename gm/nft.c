@@ -68,7 +68,7 @@
 #define UD_PROTO_ESP 2
 #define UD_ESPHDR_SPI 1
 
-static const char *const chain_name[GDOI_NFT_NCHAIN] = { "pre", "stash", "outer" };
+static const char *const chain_name[GDOI_NFT_NCHAIN] = { "pre", "stash", "outer", "wan" };
 
 struct gdoi_nft_batch {
 	uint8_t *nb_buf;
@@ -93,6 +93,13 @@ cfg_ok(const struct gdoi_nft_cfg *cfg)
 	size_t len = strnlen(cfg->nc_table, sizeof(cfg->nc_table));
 
 	return len > 0 && len < sizeof(cfg->nc_table);
+}
+
+/* Whether the wan chain is part of the table. */
+static bool
+wan_on(const struct gdoi_nft_cfg *cfg)
+{
+	return cfg->nc_wan_ifindex != 0 && cfg->nc_wan_mark != 0;
 }
 
 /* ---- batch ---- */
@@ -290,6 +297,23 @@ e_imm(struct nftnl_rule *r, uint32_t v)
 	return 0;
 }
 
+/* reg 1 := (reg 1 & ~bits) ^ bits, on 4 octets: reg 1 |= bits */
+static int
+e_or(struct nftnl_rule *r, uint32_t bits)
+{
+	struct nftnl_expr *e;
+	uint32_t mask = ~bits;
+
+	if ((e = expr_add(r, "bitwise")) == NULL)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(bits));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &bits, sizeof(bits));
+	return 0;
+}
+
 /* xfrm load out 0 reqid => reg 1 */
 static int
 e_xfrm_reqid(struct nftnl_rule *r)
@@ -344,6 +368,16 @@ rule_outer(struct nftnl_rule *r, const struct gdoi_nft_cfg *cfg)
 	    e_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero)) || e_counter(r) || e_write_nh(r, 16) ||
 	    e_meta(r, NFT_META_PRIORITY, 0) || e_write_nh(r, 12) || e_imm(r, 0) ||
 	    e_meta(r, NFT_META_MARK, 1) || e_meta(r, NFT_META_PRIORITY, 1) ? -1 : 0;
+}
+
+static int
+rule_wan(struct nftnl_rule *r, const struct gdoi_nft_cfg *cfg)
+{
+	uint32_t ifindex = cfg->nc_wan_ifindex;  /* host order, like the kernel's */
+
+	return e_meta(r, NFT_META_IIF, 0) || e_cmp(r, NFT_CMP_EQ, &ifindex, sizeof(ifindex)) ||
+	    e_counter(r) || e_meta(r, NFT_META_MARK, 0) || e_or(r, cfg->nc_wan_mark) ||
+	    e_meta(r, NFT_META_MARK, 1) ? -1 : 0;
 }
 
 /*
@@ -529,7 +563,7 @@ gdoi_nft_build_install(const struct gdoi_nft_cfg *cfg, uint32_t seq)
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((b = batch_new(10, seq)) == NULL)
+	if ((b = batch_new(12, seq)) == NULL)
 		return NULL;
 	/* "add" (no EXCL) makes the delete safe when there is no table yet */
 	msg_table(b, cfg, NFT_MSG_NEWTABLE, NLM_F_CREATE);
@@ -539,9 +573,13 @@ gdoi_nft_build_install(const struct gdoi_nft_cfg *cfg, uint32_t seq)
 	msg_chain(b, cfg, chain_name[GDOI_NFT_PRE], "filter", NF_INET_PRE_ROUTING, -300);
 	msg_chain(b, cfg, chain_name[GDOI_NFT_STASH], "filter", NF_INET_POST_ROUTING, -300);
 	msg_chain(b, cfg, chain_name[GDOI_NFT_OUTER], "route", NF_INET_LOCAL_OUT, -150);
+	if (wan_on(cfg))
+		msg_chain(b, cfg, chain_name[GDOI_NFT_WAN], "filter", NF_INET_PRE_ROUTING, -350);
 	msg_rule(b, cfg, chain_name[GDOI_NFT_PRE], rule_pre);
 	msg_rule(b, cfg, chain_name[GDOI_NFT_STASH], rule_stash);
 	msg_rule(b, cfg, chain_name[GDOI_NFT_OUTER], rule_outer);
+	if (wan_on(cfg))
+		msg_rule(b, cfg, chain_name[GDOI_NFT_WAN], rule_wan);
 	return batch_end(b);
 }
 
@@ -884,7 +922,7 @@ gdoi_nft_counters(struct gdoi_nft *n, uint64_t pkts[GDOI_NFT_NCHAIN])
 		GLOG(ERR, "NFT", "netlink netfilter dump: %s", strerror(err));
 		goto out;
 	}
-	/* bounded: our table has three rules */
+	/* bounded: our table has four rules at most */
 	for (rounds = 0; rounds < 1024; rounds++) {
 		if ((got = rx(n, 0)) < 0) {
 			err = errno;
@@ -922,8 +960,10 @@ gdoi_nft_counters(struct gdoi_nft *n, uint64_t pkts[GDOI_NFT_NCHAIN])
 	GLOG(WARNING, "NFT", "table %s: rule dump without end", n->n_cfg.nc_table);
 	goto out;
 done:
+	if (!wan_on(&n->n_cfg))  /* not ours to report, whatever the table holds */
+		pkts[GDOI_NFT_WAN] = 0;
 	for (k = 0; k < GDOI_NFT_NCHAIN; k++)
-		if (!found[k]) {
+		if (!found[k] && (k != GDOI_NFT_WAN || wan_on(&n->n_cfg))) {
 			err = ENOENT;
 			GLOG(WARNING, "NFT", "table %s: no counter in chain %s", n->n_cfg.nc_table,
 			    chain_name[k]);

@@ -24,6 +24,16 @@
  *              priority (checksum fixed up), then mark := priority := 0;
  *              a route chain re-routes the packet when daddr, saddr or
  *              mark change.
+ *   chain wan  filter, prerouting, priority -350 (before pre), only when
+ *              nc_wan_ifindex and nc_wan_mark are both set: every packet
+ *              arriving on the WAN interface gets mark |= W (W =
+ *              nc_wan_mark), other mark bits kept.  The GM's XFRM in/fwd
+ *              policies carry mark W/W, so they apply to WAN arrivals
+ *              only (a policy selector cannot match an input interface);
+ *              the decrypted inner packet re-enters prerouting with the
+ *              same iif and is marked again.
+ *                meta iif == nc_wan_ifindex, counter,
+ *                mark := (mark & ~W) ^ W
  *
  * Every rule has one counter (gdoi_nft_counters).  The SPI set stores
  * what the kernel sees on the wire: uint32 host order in this API,
@@ -51,12 +61,15 @@
 #define GDOI_NFT_PRE 0
 #define GDOI_NFT_STASH 1
 #define GDOI_NFT_OUTER 2
-#define GDOI_NFT_NCHAIN 3
+#define GDOI_NFT_WAN 3              /**< absent unless nc_wan_ifindex and nc_wan_mark */
+#define GDOI_NFT_NCHAIN 4
 
 struct gdoi_nft_cfg {
 	char nc_table[32];      /**< table name, NUL-terminated, not empty */
 	uint32_t nc_reqid;      /**< reqid of our SAs (host order) */
 	uint32_t nc_local;      /**< local IPv4 address L, network order */
+	uint32_t nc_wan_ifindex; /**< WAN interface index; 0: no chain wan */
+	uint32_t nc_wan_mark;   /**< mark bits W set on WAN arrivals; 0: no chain wan */
 };
 
 /** The socket and its state (opaque). */
@@ -73,7 +86,8 @@ void gdoi_nft_close(struct gdoi_nft *n);
 
 /**
  * One transaction: delete our table if present, then add the table, the
- * set (empty), the three chains and their rules.  Running it again
+ * set (empty), the chains (pre, stash, outer, then wan if configured) and
+ * their rules.  Running it again
  * replaces everything (the set is emptied: add the SPIs again).  0 or -1.
  */
 int gdoi_nft_install(struct gdoi_nft *n);
@@ -88,9 +102,11 @@ int gdoi_nft_spi_del(struct gdoi_nft *n, const uint32_t *spi, size_t count);
 /** Delete our table; no table is no error.  0 or -1. */
 int gdoi_nft_remove(struct gdoi_nft *n);
 /**
- * Packets counted by the rules of pre, stash and outer (GDOI_NFT_PRE..),
- * read back by dumping the table's rules.  -1 (ENOENT) if a chain has no
- * counter rule, e.g. no table.
+ * Packets counted by the rules of pre, stash, outer and wan
+ * (GDOI_NFT_PRE..GDOI_NFT_WAN), read back by dumping the table's rules.
+ * pkts[GDOI_NFT_WAN] is 0 when the wan chain is not configured (cfg).
+ * -1 (ENOENT) if a chain that install creates has no counter rule, e.g.
+ * no table.
  */
 int gdoi_nft_counters(struct gdoi_nft *n, uint64_t pkts[GDOI_NFT_NCHAIN]);
 

@@ -174,13 +174,31 @@ req_end(struct gdoi_xfrm_batch *b, struct nlmsghdr *nlh, int ok)
  * traffic.  Returns the "fits" flag like mnl_attr_put_check.
  */
 static int
+mark_put(struct nlmsghdr *nlh, size_t room, uint32_t v, uint32_t m)
+{
+	struct xfrm_mark xm = { .v = v, .m = m };
+
+	if (m == 0)
+		return 1;
+	return mnl_attr_put_check(nlh, room, XFRMA_MARK, sizeof(xm), &xm);
+}
+
+static int
 mark_attr(struct nlmsghdr *nlh, size_t room, const struct gdoi_xfrm_cfg *c)
 {
-	struct xfrm_mark m = { .v = c->xc_mark, .m = c->xc_mask };
+	return mark_put(nlh, room, c->xc_mark, c->xc_mask);
+}
 
-	if (c->xc_mask == 0)
-		return 1;
-	return mnl_attr_put_check(nlh, room, XFRMA_MARK, sizeof(m), &m);
+/* The mark of a policy of direction dir: in and fwd also carry xc_in_mark. */
+static void
+pol_mark(const struct gdoi_xfrm_cfg *c, int dir, uint32_t *v, uint32_t *m)
+{
+	*v = c->xc_mark;
+	*m = c->xc_mask;
+	if (dir != GDOI_XFRM_DIR_OUT) {
+		*v |= c->xc_in_mark;
+		*m |= c->xc_in_mark;
+	}
 }
 
 /* Does an object's mark (has, v, m) equal the configured one? */
@@ -195,10 +213,13 @@ mark_ours(const struct gdoi_xfrm_cfg *c, int has, uint32_t v, uint32_t m)
 int
 gdoi_xfrm_pol_ours(const struct gdoi_xfrm_cfg *c, const struct gdoi_xfrm_pol *p)
 {
+	struct gdoi_xfrm_cfg pc = *c;
+
+	pol_mark(c, p->xp_dir, &pc.xc_mark, &pc.xc_mask);
 	return p->xp_priority >= c->xc_prio_base &&
 	    p->xp_priority - c->xc_prio_base < GDOI_XFRM_PRIO_SPAN &&
 	    (!p->xp_ntmpl || p->xp_reqid == c->xc_reqid) &&
-	    mark_ours(c, p->xp_has_mark, p->xp_mark, p->xp_mask);
+	    mark_ours(&pc, p->xp_has_mark, p->xp_mark, p->xp_mask);
 }
 
 static int
@@ -361,6 +382,7 @@ gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mir
 	struct xfrm_user_tmpl t;
 	struct xfrm_selector sel;
 	size_t room;
+	uint32_t mv, mm;
 	int ok = 1, err;
 
 	if (b->xb_err)
@@ -371,6 +393,8 @@ gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mir
 		return GDOI_XFRM_E_INVAL;
 	if ((err = sel_from_ace(&sel, ace, mirror)) != 0)
 		return err;
+	if (dir == GDOI_XFRM_DIR_OUT)
+		sel.ifindex = (int)b->xb_cfg.xc_out_ifindex;
 	if ((nlh = req_start(b, XFRM_MSG_NEWPOLICY, NLM_F_CREATE | NLM_F_EXCL, sizeof(p),
 	    &hdr, &room)) == NULL)
 		return b->xb_err;
@@ -399,12 +423,14 @@ gdoi_xfrm_pol_add(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mir
 		t.aalgos = t.ealgos = t.calgos = ~0u;
 		ok = mnl_attr_put_check(nlh, room, XFRMA_TMPL, sizeof(t), &t);
 	}
-	ok = ok && mark_attr(nlh, room, &b->xb_cfg);
+	pol_mark(&b->xb_cfg, dir, &mv, &mm);
+	ok = ok && mark_put(nlh, room, mv, mm);
 	return req_end(b, nlh, ok);
 }
 
 static int
-pol_del(struct gdoi_xfrm_batch *b, const struct xfrm_selector *sel, uint32_t index, int dir)
+pol_del(struct gdoi_xfrm_batch *b, const struct xfrm_selector *sel, uint32_t index, int dir,
+    uint32_t mv, uint32_t mm)
 {
 	struct nlmsghdr *nlh;
 	struct xfrm_userpolicy_id *id;
@@ -420,28 +446,36 @@ pol_del(struct gdoi_xfrm_batch *b, const struct xfrm_selector *sel, uint32_t ind
 		id->sel = *sel;
 	id->index = index;
 	id->dir = (uint8_t)dir;
-	return req_end(b, nlh, mark_attr(nlh, room, &b->xb_cfg));
+	return req_end(b, nlh, mark_put(nlh, room, mv, mm));
 }
 
 int
 gdoi_xfrm_pol_del(struct gdoi_xfrm_batch *b, const struct gdoi_ace *ace, int mirror, int dir)
 {
 	struct xfrm_selector sel;
+	uint32_t mv, mm;
 	int err;
 
 	if (b->xb_err)
 		return b->xb_err;
+
 	if ((err = sel_from_ace(&sel, ace, mirror)) != 0)
 		return err;
-	return pol_del(b, &sel, 0, dir);
+	if (dir == GDOI_XFRM_DIR_OUT)
+		sel.ifindex = (int)b->xb_cfg.xc_out_ifindex;
+	pol_mark(&b->xb_cfg, dir, &mv, &mm);
+	return pol_del(b, &sel, 0, dir, mv, mm);
 }
 
 int
 gdoi_xfrm_pol_del_index(struct gdoi_xfrm_batch *b, uint32_t index, int dir)
 {
+	uint32_t mv, mm;
+
 	if (index == 0)
 		return GDOI_XFRM_E_INVAL;
-	return pol_del(b, NULL, index, dir);
+	pol_mark(&b->xb_cfg, dir, &mv, &mm);
+	return pol_del(b, NULL, index, dir, mv, mm);
 }
 
 /* ---- socket ---- */

@@ -72,6 +72,13 @@ struct gdoi_xfrm_cfg {
 	uint32_t xc_mask;       /**< XFRMA_MARK mask; 0 = no mark (the default) */
 	uint32_t xc_reqid;      /**< SA reqid = template reqid */
 	uint32_t xc_prio_base;  /**< policy priority of ACE 0 */
+	/* Scoping to the WAN side (both 0: policies apply everywhere):
+	 * out policies match only packets leaving through xc_out_ifindex
+	 * (selector ifindex); in and fwd policies carry the mark bit(s)
+	 * xc_in_mark (value and mask, on top of xc_mark/xc_mask), which the
+	 * GM's nftables table sets on packets arriving from the WAN. */
+	uint32_t xc_out_ifindex;
+	uint32_t xc_in_mark;
 };
 
 /** An address (network order), v4 in the first 4 octets. */

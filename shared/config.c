@@ -655,6 +655,21 @@ ld_datapath(struct ld *l, const xmlNode *n)
 	}
 	d->dp_mark = (uint32_t)mark;
 	d->dp_mask = (uint32_t)mask;
+	if ((r = attr_tok(l, n, "wan-mark", buf, sizeof(buf))) < 0)
+		return -1;
+	d->dp_wan_mark = GDOI_DP_WAN_MARK_DEF;
+	if (r > 0) {
+		errno = 0;
+		v = strtoul(buf, &end, 0);
+		if (*end != '\0' || errno != 0 || v == 0 || v > 0xffffffffu)
+			return ld_fail(l, n, "wan-mark=\"%s\": want a non-zero 32-bit value", buf);
+		d->dp_wan_mark = (uint32_t)v;
+	}
+	if ((d->dp_wan_mark & d->dp_mask) != 0)
+		return ld_fail(l, n, "wan-mark 0x%x overlaps the mark mask 0x%x", d->dp_wan_mark,
+		    d->dp_mask);
+	if (attr_tok(l, n, "interface", d->dp_ifname, sizeof(d->dp_ifname)) < 0)
+		return -1;
 	if ((r = attr_tok(l, n, "nft-table", d->dp_table, sizeof(d->dp_table))) < 0)
 		return -1;
 	if (r == 0)
@@ -1513,8 +1528,8 @@ static const struct {
 	const char *r_elem, *r_attrs, *r_children;
 } ld_rules[] = {
 	{ "gdoi", "", "daemon isakmp datapath access-list transform-set ipsec-profile group" },
-	{ "datapath", "xfrm local-address outbound-switch reqid priority mark nft-table "
-	  "esp-keylog", "" },
+	{ "datapath", "xfrm interface local-address outbound-switch reqid priority mark "
+	  "wan-mark nft-table esp-keylog", "" },
 	{ "daemon", "control-socket control-group pid-file state-dir keylog port", "listen" },
 	{ "listen", "address", "" },
 	{ "isakmp", "", "policy key certificates identity" },

@@ -503,7 +503,7 @@ rekey_limits(void)
 	    "gm.ack_build_us=%.2f\n", open_us, dec_us, verify_us, ackb_us);
 #ifdef BENCH_XFRM
 	{
-		struct gdoi_xfrm_cfg cfg = { 0x6d010000, 0xffffffff, 0x4d01, 1000 };
+		struct gdoi_xfrm_cfg cfg = { .xc_reqid = 0x4d01, .xc_prio_base = 1000 };
 		struct gdoi_xfrm_batch *b = gdoi_xfrm_batch_new(&cfg, 1);
 		double x_us;
 		size_t blen = 0;

@@ -160,6 +160,8 @@ struct gdoi_conf {
 		uint32_t dp_reqid;      /**< first XFRM reqid of ours */
 		uint32_t dp_priority;   /**< first XFRM policy priority of ours */
 		uint32_t dp_mark, dp_mask; /**< XFRM mark (mask 0: none) */
+		char dp_ifname[16];     /**< WAN interface ("": the one holding the local address) */
+		uint32_t dp_wan_mark;   /**< skb mark bit(s) of WAN arrivals (in/fwd policies) */
 		char dp_table[32];      /**< nftables table (address preservation) */
 		char *dp_esp_keylog;    /**< ESP SAs in Wireshark's esp_sa format, NULL = off */
 		unsigned dp_line;
@@ -168,6 +170,7 @@ struct gdoi_conf {
 #define GDOI_DP_SWITCH_DEF 30u   /**< IOS-like: new TEK outbound 30 s before the old expires */
 #define GDOI_DP_REQID_DEF 0x4744u
 #define GDOI_DP_PRIORITY_DEF 1000u
+#define GDOI_DP_WAN_MARK_DEF 0x40000000u
 
 /**
  * Load, validate and check path.  On success *out is the config (caller

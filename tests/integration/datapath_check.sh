@@ -15,7 +15,8 @@
 #      bypass (priority 1000: out sport 848, in and fwd dport 848), then
 #      the ACL in order (1001: permit with an ESP tunnel template, reqid
 #      18244, out to the anchor 127.128.0.1; 1002: the deny, no template),
-#      each out as written, in and fwd mirrored;
+#      each out as written (only through the WAN interface eth0), in and
+#      fwd mirrored (only for packets marked 0x40000000: WAN arrivals);
 #   c) every NEWSA is refused by this ESP-less kernel with "Requested type
 #      not found" (logged), nothing half-installed, the GM keeps running;
 #   d) the nftables table gdoi_gm with chains pre, stash, outer;
@@ -100,19 +101,20 @@ out=$(pols)
 got=$(printf '%s\n' "$out" | awk '
 	/^src/ { sel = $0; sub(/ *$/, "", sel); next }
 	/^\tdir/ { if (line != "") print line; line = $2 " " $4 " " sel; next }
+	/^\tmark/ { line = line " mark " $2; next }
 	/tmpl src/ { line = line " tmpl " $5 }
 	/proto esp reqid/ { line = line " reqid " $4 }
 	END { if (line != "") print line }' | sort)
 want=$(sort <<'EOF'
-out 1000 src 0.0.0.0/0 dst 0.0.0.0/0 proto udp sport 848
-in 1000 src 0.0.0.0/0 dst 0.0.0.0/0 proto udp dport 848
-fwd 1000 src 0.0.0.0/0 dst 0.0.0.0/0 proto udp dport 848
-out 1001 src 10.0.0.0/8 dst 10.0.0.0/8 tmpl 127.128.0.1 reqid 18244
-in 1001 src 10.0.0.0/8 dst 10.0.0.0/8 tmpl 0.0.0.0 reqid 18244
-fwd 1001 src 10.0.0.0/8 dst 10.0.0.0/8 tmpl 0.0.0.0 reqid 18244
-out 1002 src 0.0.0.0/0 dst 0.0.0.0/0 proto tcp dport 22
-in 1002 src 0.0.0.0/0 dst 0.0.0.0/0 proto tcp sport 22
-fwd 1002 src 0.0.0.0/0 dst 0.0.0.0/0 proto tcp sport 22
+out 1000 src 0.0.0.0/0 dst 0.0.0.0/0 proto udp sport 848 dev eth0
+in 1000 src 0.0.0.0/0 dst 0.0.0.0/0 proto udp dport 848 mark 0x40000000/0x40000000
+fwd 1000 src 0.0.0.0/0 dst 0.0.0.0/0 proto udp dport 848 mark 0x40000000/0x40000000
+out 1001 src 10.0.0.0/8 dst 10.0.0.0/8 dev eth0 tmpl 127.128.0.1 reqid 18244
+in 1001 src 10.0.0.0/8 dst 10.0.0.0/8 mark 0x40000000/0x40000000 tmpl 0.0.0.0 reqid 18244
+fwd 1001 src 10.0.0.0/8 dst 10.0.0.0/8 mark 0x40000000/0x40000000 tmpl 0.0.0.0 reqid 18244
+out 1002 src 0.0.0.0/0 dst 0.0.0.0/0 proto tcp dport 22 dev eth0
+in 1002 src 0.0.0.0/0 dst 0.0.0.0/0 proto tcp sport 22 mark 0x40000000/0x40000000
+fwd 1002 src 0.0.0.0/0 dst 0.0.0.0/0 proto tcp sport 22 mark 0x40000000/0x40000000
 EOF
 )
 check "the kernel holds the bypass and the ACL, in order, each out/in/fwd" \
@@ -129,7 +131,7 @@ check "the ESP key log has GM1's TEK ($spi0) in esp_sa form" \
 
 # ---- d) nftables -------------------------------------------------------------
 nftout=$(ip netns exec "$prefix-gm1" nft list table ip gdoi_gm 2>&1)
-for c in 'chain pre' 'chain stash' 'chain outer' 'type route hook output' \
+for c in 'chain wan' 'iif "eth0"' 'chain pre' 'chain stash' 'chain outer' 'type route hook output' \
 	'type filter hook prerouting priority raw' 'set spi'; do
 	check "nftables table gdoi_gm has '$c'" grep -q "$c" <<<"$nftout"
 done
