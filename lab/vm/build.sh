@@ -18,6 +18,9 @@
 # Environment:
 #   KPKG     kernel package (default: what linux-image-cloud-amd64 depends on)
 #   LAB_EXTRA_MODULES  extra module names to load (after the default list)
+#   LAB_CACHE  where the downloads and the unpacked kernel and busybox live
+#            (debs/, kernel/, busybox/, kpkg; default OUTDIR), so that several
+#            OUTDIRs (one per test) share one download
 set -eu
 
 die() { echo "build.sh: $*" >&2; exit 1; }
@@ -29,8 +32,15 @@ if [ $# -ge 1 ]; then TEST=$1; shift; fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-DEBS=$OUT/debs
+CACHE=${LAB_CACHE:-$OUT}
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)
+DEBS=$CACHE/debs
 mkdir -p "$DEBS"
+# tests sharing a cache may start together: one fetches and unpacks
+if [ -z "${LAB_CACHE_LOCKED:-}" ] && command -v flock >/dev/null; then
+	LAB_CACHE_LOCKED=1 exec flock "$CACHE/.lock" "$0" "$OUT" ${TEST:+"$TEST"} "$@"
+fi
 
 # Modules we want, in load order.  Their modules.dep dependencies are
 # added (depth first) in front of each.  The crypto templates (ctr, ghash,
@@ -58,25 +68,25 @@ fetch() { # fetch PKG -> echo path of its .deb in $DEBS
 
 # ---- 1. kernel + busybox, unpacked once and cached ------------------------
 if [ -z "${KPKG:-}" ]; then
-	if [ -f "$OUT/kpkg" ]; then
-		KPKG=$(cat "$OUT/kpkg")
+	if [ -f "$CACHE/kpkg" ]; then
+		KPKG=$(cat "$CACHE/kpkg")
 	else
 		KPKG=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
 			awk '/Depends: linux-image-/ {print $2; exit}')
 		[ -n "$KPKG" ] || die "cannot resolve linux-image-cloud-amd64"
 	fi
 fi
-echo "$KPKG" > "$OUT/kpkg"
+echo "$KPKG" > "$CACHE/kpkg"
 KVER=${KPKG#linux-image-}
 
-KROOT=$OUT/kernel
+KROOT=$CACHE/kernel
 if [ ! -f "$KROOT/.done" ]; then
 	kdeb=$(fetch "$KPKG")
 	rm -rf "$KROOT"; mkdir -p "$KROOT"
 	dpkg-deb -x "$kdeb" "$KROOT"
 	touch "$KROOT/.done"
 fi
-BBROOT=$OUT/busybox
+BBROOT=$CACHE/busybox
 if [ ! -f "$BBROOT/.done" ]; then
 	bdeb=$(fetch busybox-static)
 	rm -rf "$BBROOT"; mkdir -p "$BBROOT"
