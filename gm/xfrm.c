@@ -865,8 +865,10 @@ flush_sa_cb(const struct nlmsghdr *nlh, void *arg)
 		return -1;
 	if (tb[XFRMA_MARK] && mnl_attr_get_payload_len(tb[XFRMA_MARK]) >= sizeof(m))
 		memcpy(&m, mnl_attr_get_payload(tb[XFRMA_MARK]), sizeof(m));
-	/* ours: our reqid (and our mark, when one is configured) */
-	if (si.reqid != f->cfg->xc_reqid || si.id.proto != IPPROTO_ESP ||
+	/* ours: our reqid (and our mark, when one is configured); not the
+	 * kernel's larval ACQUIRE states (SPI 0): no DELSA names them, and
+	 * they expire by themselves */
+	if (si.reqid != f->cfg->xc_reqid || si.id.proto != IPPROTO_ESP || si.id.spi == 0 ||
 	    !mark_ours(f->cfg, tb[XFRMA_MARK] != NULL, m.v, m.m))
 		return 0;
 	if (f->b->xb_n >= GDOI_XFRM_BATCH_MAX) {

@@ -13,6 +13,13 @@
 #       Nothing is created in the calling namespace, so two topologies with
 #       different prefixes (and the same addresses) can coexist.
 #       On any error the namespaces created so far are removed again.
+#       A node written NODE@GW=ADDR/LEN is a host behind node GW (which
+#       must be a bridge node of the same call): namespace PREFIX-NODE
+#       with eth0 = ADDR/LEN, joined by a veth pair to GW, whose end
+#       "l-NODE" gets the first address of that subnet and becomes the
+#       host's default gateway.  GW forwards (ip_forward=1), and every
+#       other bridge node gets a route to the subnet via GW's bridge
+#       address: the LAN behind a GETVPN group member.
 #   netns.sh down PREFIX
 #       Stops what still runs inside PREFIX-* (SIGTERM, then SIGKILL after
 #       2 s) and deletes every namespace named PREFIX-*.  Idempotent: no
@@ -41,7 +48,7 @@ BRIDGE=br0
 
 usage() {
 	cat >&2 <<'EOF'
-usage: netns.sh up PREFIX NODE=ADDR[/LEN] ...
+usage: netns.sh up PREFIX NODE=ADDR[/LEN]|NODE@GW=ADDR/LEN ...
        netns.sh down PREFIX
        netns.sh exec PREFIX NODE COMMAND [ARG...]
        netns.sh list PREFIX
@@ -74,6 +81,16 @@ quad() {
 		[ "$x" -le 255 ] || return 1
 	done
 	return 0
+}
+
+# ip2int ADDR / int2ip N: dotted quad <-> integer.
+ip2int() {
+	local IFS=. a b c d
+	read -r a b c d <<<"$1"
+	echo $(((a << 24) | (b << 16) | (c << 8) | d))
+}
+int2ip() {
+	echo "$((($1 >> 24) & 255)).$((($1 >> 16) & 255)).$((($1 >> 8) & 255)).$(($1 & 255))"
 }
 
 # nssysctl NS KEY=VALUE...: best effort (an IPv6-less kernel has no
@@ -112,15 +129,60 @@ do_down() {
 	return 0
 }
 
+# add_host PREFIX NODE GW ADDR/LEN SPEC...: host NODE behind bridge node GW.
+add_host() {
+	local prefix=$1 node=$2 gw=$3 addr=${4%/*} len=${4#*/} net gwaddr gwbr spec other
+	shift 4
+	local ns=$prefix-$node gns=$prefix-$gw
+	net=$(($(ip2int "$addr") & ~((1 << (32 - len)) - 1)))
+	gwaddr=$(int2ip $((net + 1)))
+	ip netns add "$ns" || die "ip netns add $ns failed"
+	ip -n "$ns" link set lo up || die "$ns: lo up failed"
+	ip -n "$gns" link add "l-$node" type veth peer name eth0 netns "$ns" ||
+		die "cannot create the veth pair l-$node ($gns) / eth0 ($ns)"
+	ip -n "$gns" addr add "$gwaddr/$len" dev "l-$node" || die "$gns: cannot add $gwaddr/$len"
+	ip -n "$gns" link set "l-$node" up || die "$gns: l-$node up failed"
+	nssysctl "$gns" net.ipv4.ip_forward=1
+	ip -n "$ns" addr add "$addr/$len" dev eth0 || die "$ns: cannot add $addr/$len"
+	ip -n "$ns" link set eth0 up || die "$ns: eth0 up failed"
+	ip -n "$ns" route add default via "$gwaddr" || die "$ns: no default route via $gwaddr"
+	# the other bridge nodes reach the subnet through GW's bridge address
+	for spec in "$@"; do
+		case ${spec%%=*} in "$gw") gwbr=${spec#*=}; gwbr=${gwbr%/*} ;; esac
+	done
+	for spec in "$@"; do
+		other=${spec%%=*}
+		case $other in *@* | "$gw") continue ;; esac
+		ip -n "$prefix-$other" route add "$(int2ip "$net")/$len" via "$gwbr" ||
+			die "$prefix-$other: no route to $(int2ip "$net")/$len via $gwbr"
+	done
+	echo "$me: $ns eth0 $addr/$len behind $gw ($gwaddr)"
+}
+
 do_up() {
 	local prefix=$1 spec node addr len core ns seen=" "
 	shift
 	[ $# -ge 1 ] || usage
 	# Check every argument before creating anything.
+	local bridge_nodes=" " gw
+	for spec in "$@"; do
+		node=${spec%%=*}
+		case $node in *@*) ;; *) bridge_nodes="$bridge_nodes$node " ;; esac
+	done
 	for spec in "$@"; do
 		node=${spec%%=*}
 		addr=${spec#*=}
 		[ "$node" != "$spec" ] || die "'$spec': expected NODE=ADDR"
+		gw=
+		case $node in *@*)
+			gw=${node#*@}
+			node=${node%%@*}
+			case $bridge_nodes in *" $gw "*) ;; *)
+				die "'$spec': $gw is not a bridge node of this topology" ;;
+			esac
+			case $addr in */*) ;; *) die "'$spec': a host needs ADDR/LEN" ;; esac
+			;;
+		esac
 		valid_name "$node" || die "'$node': a node name is letters, digits and _"
 		[ ${#node} -le 13 ] || die "'$node': a node name is at most 13 characters"
 		[ "$node" != core ] || die "'core' is the bridge namespace, not a node name"
@@ -136,6 +198,11 @@ do_up() {
 		if [ "$len" -lt 1 ] || [ "$len" -gt 32 ]; then
 			die "'$spec': bad prefix length"
 		fi
+		if [ -n "$gw" ]; then
+			[ "$len" -le 30 ] || die "'$spec': a host subnet needs a prefix length of at most 30"
+			[ "$(ip2int "$addr")" -ne $((($(ip2int "$addr") & ~((1 << (32 - len)) - 1)) + 1)) ] ||
+				die "'$spec': the first address of the subnet is the gateway's"
+		fi
 	done
 	[ -z "$(list_ns "$prefix")" ] ||
 		die "namespaces $prefix-* exist already (netns.sh down $prefix): $(list_ns "$prefix" | tr '\n' ' ')"
@@ -150,6 +217,7 @@ do_up() {
 
 	for spec in "$@"; do
 		node=${spec%%=*}
+		case $node in *@*) continue ;; esac
 		addr=${spec#*=}
 		case $addr in */*) ;; *) addr=$addr/24 ;; esac
 		ns=$prefix-$node
@@ -167,6 +235,11 @@ do_up() {
 		ip -n "$ns" link set eth0 up || die "$ns: eth0 up failed"
 		ip -n "$ns" route add 224.0.0.0/4 dev eth0 || die "$ns: cannot add the multicast route"
 		echo "$me: $ns eth0 $addr"
+	done
+	for spec in "$@"; do
+		node=${spec%%=*}
+		case $node in *@*) ;; *) continue ;; esac
+		add_host "$prefix" "${node%%@*}" "${node#*@}" "${spec#*=}" "$@"
 	done
 	trap - EXIT
 	return 0

@@ -8,6 +8,7 @@
 #                    (it covers the GDOI traffic itself: the GM's bypass
 #                    for UDP 848 must let registration and rekeys through)
 #   gm1  10.99.0.11  gdoi-gm with <datapath esp-keylog=...>, -T 100
+#   h1   10.1.0.10   a host behind gm1 (lab/netns.sh h1@gm1), gateway 10.1.0.1
 #
 # Checks:
 #   a) GM1 registers and takes TEK rekeys through its own policies;
@@ -19,7 +20,10 @@
 #      fwd mirrored (only for packets marked 0x40000000: WAN arrivals);
 #   c) every NEWSA is refused by this ESP-less kernel with "Requested type
 #      not found" (logged), nothing half-installed, the GM keeps running;
-#   d) the nftables table gdoi_gm with chains pre, stash, outer;
+#   d) the nftables table gdoi_gm with chains wan, pre, stash, outer;
+#      h1 reaches gm1's LAN address in plaintext (the ACL holds on the WAN
+#      only); h1's traffic to the KS, which the ACL covers, is held back
+#      for want of an SA (ACQUIRE counted) and never crosses in clear;
 #   e) kill -9 leaves the objects; a new GM removes them at start (logged)
 #      and installs exactly one set again;
 #   f) SIGTERM removes every policy of ours and the table.
@@ -61,7 +65,8 @@ start_gm() {
 command -v nft >/dev/null || { echo "$me: FAIL: nft is not installed (make deps)"; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdoi-dp.XXXXXX") || exit 1
 mkdir -p "$tmp/state"
-if ! bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 >"$tmp/netns.log" 2>&1; then
+if ! bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 h1@gm1=10.1.0.10/24 \
+	>"$tmp/netns.log" 2>&1; then
 	echo "$me: SKIP: cannot create network namespaces:"; cat "$tmp/netns.log"
 	exit 77
 fi
@@ -136,6 +141,20 @@ for c in 'chain wan' 'iif "eth0"' 'chain pre' 'chain stash' 'chain outer' 'type 
 	check "nftables table gdoi_gm has '$c'" grep -q "$c" <<<"$nftout"
 done
 
+check "h1 pings gm1's LAN address in plaintext (the group ACL holds on the WAN only)" \
+	sh -c "ip netns exec '$prefix-h1' ping -c 2 -i 0.2 -W 1 10.1.0.1 >/dev/null"
+ip netns exec "$prefix-core" tcpdump -i br0 -U -n -w "$tmp/br0.pcap" icmp >/dev/null 2>&1 &
+cap=$!
+sleep 1
+check "h1 -> KS (covered by the ACL, no SA on this kernel) does not get through" \
+	sh -c "! ip netns exec '$prefix-h1' ping -c 3 -i 0.2 -W 1 10.99.0.1 >/dev/null"
+sleep 0.5
+kill -INT "$cap"; wait "$cap" 2>/dev/null
+check "nothing from h1 crossed the WAN in clear" \
+	[ "$(tcpdump -n -r "$tmp/br0.pcap" 2>/dev/null | grep -c '10.1.0.10')" = 0 ]
+check "gm1 counted the held packets (ACQUIRE)" \
+	[ "$("$ctl" -s "$tmp/gm1.sock" -f keyvalue show crypto gdoi gm dataplane |
+		sed -n 's/^dataplane.acquires=//p')" -ge 1 ]
 dp=$("$ctl" -s "$tmp/gm1.sock" -f keyvalue show crypto gdoi gm dataplane 2>&1)
 check "show crypto gdoi gm dataplane: XFRM, reqid 18244, 2 ACL entries, no SA (no ESP)" \
 	sh -c "printf '%s\n' \"\$1\" | grep -qx 'dataplane.state=XFRM' &&
