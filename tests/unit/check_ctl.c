@@ -590,7 +590,7 @@ START_TEST(gdoictl_failures)
 	ck_assert_int_eq(run_gdoictl(NULL, "-t 5x show crypto gdoi"), 64);
 	ck_assert_int_eq(run_gdoictl(NULL, "--bogus show crypto gdoi"), 64);
 	ck_assert_int_eq(run_gdoictl(NULL, "--help"), 0);
-	ck_assert_ptr_nonnull(strstr(slurp("out"), "show crypto gdoi [ks [members|policy] | gm [rekey detail]]"));
+	ck_assert_ptr_nonnull(strstr(slurp("out"), "show crypto gdoi [ks [members|policy] | gm [rekey detail|dataplane]]"));
 }
 END_TEST
 
