@@ -355,10 +355,12 @@ ks_group_clear(struct ks_group *g)
 	g->g_mtail = NULL;
 	for (m = g->g_members; m != NULL; m = n) {
 		n = m->m_next;
+		free(m->m_ident);
 		free(m);
 	}
 	g->g_members = NULL;
 	g->g_nmembers = 0;
+	g->g_nremoved = 0;
 }
 
 static struct ks_group *
@@ -424,6 +426,26 @@ member_hash_grow(struct ks_group *g, size_t n)
 	return 0;
 }
 
+/* The member's identity as text, in an allocation of its own size (the
+ * identity of most members is an address: a few octets, not 256). */
+static void
+ks_member_ident(struct ks_member *m, const struct gdoi_id *id)
+{
+	char buf[256];
+	char *p;
+
+	if (id != NULL)
+		gdoi_id_str(id, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "-");
+	if (m->m_ident != NULL && strcmp(m->m_ident, buf) == 0)
+		return;
+	if ((p = strdup(buf)) == NULL)
+		return; /* keep the previous one (or none: shown as "-") */
+	free(m->m_ident);
+	m->m_ident = p;
+}
+
 static void
 ks_member_add(struct ks_group *g, const struct gdoi_p1_sa *p1, size_t nsids)
 {
@@ -453,13 +475,12 @@ ks_member_add(struct ks_group *g, const struct gdoi_p1_sa *p1, size_t nsids)
 	m->m_last = time(NULL);
 	m->m_regs++;
 	/* registered again: rekeys reach it again (it was removed, perhaps) */
+	if (m->m_ejected && g->g_nremoved > 0)
+		g->g_nremoved--;
 	m->m_ejected = 0;
 	m->m_missed_run = 0;
 	m->m_sids = (unsigned)nsids;
-	if (id != NULL)
-		gdoi_id_str(id, m->m_ident, sizeof(m->m_ident));
-	else
-		snprintf(m->m_ident, sizeof(m->m_ident), "-");
+	ks_member_ident(m, id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -604,18 +625,192 @@ ks_send(struct ks *k, const struct ks_sa *s, const uint8_t *msg, size_t len)
 		k->k_tx++;
 }
 
+/* ------------------------------------------------------------------ */
+/* SA index: a hash of the initiator cookie, a min-heap of deadlines    */
+
+static size_t
+sa_hash(const uint8_t *ic, size_t nb)
+{
+	/* the cookie is the peer's random (RFC 2408 2.5.3): FNV-1a folds it */
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < ISAKMP_COOKIE_LEN; i++)
+		h = (h ^ ic[i]) * 16777619u;
+	return h & (nb - 1);
+}
+
+/* Buckets for n SAs (at most 2 per bucket on average); 0 or -1. */
+static int
+sa_hash_grow(struct ks *k, size_t n)
+{
+	struct ks_sa **nh, *s;
+	size_t nb = k->k_sahash_n != 0 ? k->k_sahash_n : 256, h;
+
+	while (nb < n / 2)
+		nb *= 2;
+	if (nb == k->k_sahash_n)
+		return 0;
+	if ((nh = calloc(nb, sizeof(*nh))) == NULL)
+		return -1;
+	for (s = k->k_sas; s != NULL; s = s->s_next) {
+		h = sa_hash(gdoi_p1_icookie(s->s_p1), nb);
+		s->s_hnext = nh[h];
+		nh[h] = s;
+	}
+	free(k->k_sahash);
+	k->k_sahash = nh;
+	k->k_sahash_n = nb;
+	return 0;
+}
+
+/* Make s known: the list, the hash (s->s_p1 set).  0 or -1 (not added). */
+static int
+ks_sa_link(struct ks *k, struct ks_sa *s)
+{
+	size_t h;
+
+	if (sa_hash_grow(k, k->k_nsas + 1) < 0)
+		return -1;
+	s->s_prev = NULL;
+	s->s_next = k->k_sas;
+	if (k->k_sas != NULL)
+		k->k_sas->s_prev = s;
+	k->k_sas = s;
+	k->k_nsas++;
+	h = sa_hash(gdoi_p1_icookie(s->s_p1), k->k_sahash_n);
+	s->s_hnext = k->k_sahash[h];
+	k->k_sahash[h] = s;
+	s->s_heap = KS_NO_HEAP;
+	return 0;
+}
+
+static void
+heap_set(struct ks *k, size_t i, struct ks_sa *s)
+{
+	k->k_heap[i] = s;
+	s->s_heap = i;
+}
+
+static void
+heap_up(struct ks *k, size_t i)
+{
+	struct ks_sa *s = k->k_heap[i];
+
+	while (i > 0 && k->k_heap[(i - 1) / 2]->s_due > s->s_due) {
+		heap_set(k, i, k->k_heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(k, i, s);
+}
+
+static void
+heap_down(struct ks *k, size_t i)
+{
+	struct ks_sa *s = k->k_heap[i];
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= k->k_heap_n)
+			break;
+		if (c + 1 < k->k_heap_n && k->k_heap[c + 1]->s_due < k->k_heap[c]->s_due)
+			c++;
+		if (k->k_heap[c]->s_due >= s->s_due)
+			break;
+		heap_set(k, i, k->k_heap[c]);
+		i = c;
+	}
+	heap_set(k, i, s);
+}
+
+static void
+heap_remove(struct ks *k, struct ks_sa *s)
+{
+	size_t i = s->s_heap;
+	struct ks_sa *last;
+
+	if (i == KS_NO_HEAP)
+		return;
+	s->s_heap = KS_NO_HEAP;
+	last = k->k_heap[--k->k_heap_n];
+	if (last == s)
+		return;
+	heap_set(k, i, last);
+	heap_up(k, i);
+	heap_down(k, last->s_heap);
+}
+
+/* The earliest deadline of s and its exchanges. */
+static uint64_t
+ks_sa_due(const struct ks_sa *s)
+{
+	uint64_t next = gdoi_p1_next_deadline(s->s_p1), d;
+	const struct ks_pull *x;
+
+	for (x = s->s_pulls; x != NULL; x = x->x_next) {
+		d = gdoi_pull_next_deadline(x->x_pull);
+		if (d < next)
+			next = d;
+	}
+	return next;
+}
+
+/*
+ * After anything happened to s: its place in the heap of deadlines.
+ * O(log n); an SA without a deadline leaves the heap.  If the heap
+ * cannot grow, the SA is timed from the next event that touches it.
+ */
+static void
+ks_sa_sched(struct ks *k, struct ks_sa *s)
+{
+	struct ks_sa **nh;
+	size_t cap;
+
+	s->s_due = ks_sa_due(s);
+	if (s->s_due == UINT64_MAX) {
+		heap_remove(k, s);
+		return;
+	}
+	if (s->s_heap != KS_NO_HEAP) {
+		heap_up(k, s->s_heap);
+		heap_down(k, s->s_heap);
+		return;
+	}
+	if (k->k_heap_n == k->k_heap_cap) {
+		cap = k->k_heap_cap != 0 ? k->k_heap_cap * 2 : 256;
+		if (cap > SIZE_MAX / sizeof(*nh) ||
+		    (nh = realloc(k->k_heap, cap * sizeof(*nh))) == NULL)
+			return;
+		k->k_heap = nh;
+		k->k_heap_cap = cap;
+	}
+	heap_set(k, k->k_heap_n, s);
+	k->k_heap_n++;
+	heap_up(k, s->s_heap);
+}
+
 static void
 ks_sa_free(struct ks *k, struct ks_sa *s)
 {
 	struct ks_sa **pp;
 	struct ks_pull *x, *n;
 
-	for (pp = &k->k_sas; *pp != NULL; pp = &(*pp)->s_next)
-		if (*pp == s) {
-			*pp = s->s_next;
-			k->k_nsas--;
-			break;
-		}
+	heap_remove(k, s);
+	if (s->s_prev != NULL)
+		s->s_prev->s_next = s->s_next;
+	else
+		k->k_sas = s->s_next;
+	if (s->s_next != NULL)
+		s->s_next->s_prev = s->s_prev;
+	k->k_nsas--;
+	if (k->k_sahash != NULL)
+		for (pp = &k->k_sahash[sa_hash(gdoi_p1_icookie(s->s_p1), k->k_sahash_n)];
+		    *pp != NULL; pp = &(*pp)->s_hnext)
+			if (*pp == s) {
+				*pp = s->s_hnext;
+				break;
+			}
 	for (x = s->s_pulls; x != NULL; x = n) {
 		n = x->x_next;
 		gdoi_pull_free(x->x_pull);
@@ -708,6 +903,8 @@ ks_pull_out(struct ks *k, struct ks_sa *s, struct ks_pull *x, const struct gdoi_
 			    "KS completed successful registration in group %s with GM %s",
 			    g->g_name, who);
 		}
+		/* lingering for retransmissions of message 3: keep only that */
+		gdoi_pull_compact(x->x_pull);
 	}
 	if (o->o_events & GDOI_PULL_EV_FAILED) {
 		if (o->o_notify != N_INVALID_ID_INFORMATION)
@@ -724,12 +921,15 @@ ks_pull_out(struct ks *k, struct ks_sa *s, struct ks_pull *x, const struct gdoi_
 	return 0;
 }
 
+/* The SA of (peer, initiator cookie[, responder cookie]): O(1) by the hash. */
 static struct ks_sa *
 ks_sa_find(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t *ic, const uint8_t *rc)
 {
 	struct ks_sa *s;
 
-	for (s = k->k_sas; s != NULL; s = s->s_next) {
+	if (k->k_sahash == NULL)
+		return NULL;
+	for (s = k->k_sahash[sa_hash(ic, k->k_sahash_n)]; s != NULL; s = s->s_hnext) {
 		if (memcmp(gdoi_p1_icookie(s->s_p1), ic, ISAKMP_COOKIE_LEN) != 0)
 			continue;
 		if (s->s_peer.pa_alen != peer->pa_alen ||
@@ -824,7 +1024,8 @@ ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *m
 		s = ks_sa_find(k, peer, ic, NULL);
 		if (s != NULL && gdoi_p1_state(s->s_p1) == GDOI_P1_MM_R1) {
 			(void)gdoi_p1_input(s->s_p1, msg, len, ks_now(k), &o);
-			(void)ks_p1_out(k, s, &o);
+			if (ks_p1_out(k, s, &o) == 0)
+				ks_sa_sched(k, s);
 			return;
 		}
 		if (exch != ISAKMP_EX_MAIN) {
@@ -850,10 +1051,13 @@ ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *m
 			free(s);
 			return;
 		}
-		s->s_next = k->k_sas;
-		k->k_sas = s;
-		k->k_nsas++;
-		(void)ks_p1_out(k, s, &o);
+		if (ks_sa_link(k, s) < 0) {
+			gdoi_p1_sa_free(s->s_p1);
+			free(s);
+			return;
+		}
+		if (ks_p1_out(k, s, &o) == 0)
+			ks_sa_sched(k, s);
 		return;
 	}
 	if (!gdoi_p1_cookie_ok(&k->k_p1, peer, ic, rc)) {
@@ -871,10 +1075,12 @@ ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *m
 		r = gdoi_p1_input(s->s_p1, msg, len, ks_now(k), &o);
 		if (r < 0 && o.o_len == 0 && o.o_events == 0)
 			ks_bad(k, peer, gdoi_strerror(r));
-		(void)ks_p1_out(k, s, &o);
+		if (ks_p1_out(k, s, &o) == 0)
+			ks_sa_sched(k, s);
 		break;
 	case GDOI_EX_PULL:
 		ks_input_pull(k, s, msg, len, msgid);
+		ks_sa_sched(k, s);
 		break;
 	default:
 		ks_bad(k, peer, "unexpected exchange type");
@@ -883,31 +1089,20 @@ ks_input(struct ks *k, int fd, const struct gdoi_p1_peer *peer, const uint8_t *m
 }
 
 /* ------------------------------------------------------------------ */
-/* Timer: one libev timer at the earliest deadline of all SAs         */
+/* Timer: one libev timer at the earliest deadline: the rekeys' and the */
+/* top of the SAs' heap                                                 */
 
 static void
 ks_rearm(struct ks *k)
 {
-	uint64_t next = UINT64_MAX, d;
-	struct ks_sa *s;
-	struct ks_pull *x;
+	uint64_t next = ks_rekey_deadline(k);
 
-	d = ks_rekey_deadline(k);
-	if (d < next)
-		next = d;
-	for (s = k->k_sas; s != NULL; s = s->s_next) {
-		d = gdoi_p1_next_deadline(s->s_p1);
-		if (d < next)
-			next = d;
-		for (x = s->s_pulls; x != NULL; x = x->x_next) {
-			d = gdoi_pull_next_deadline(x->x_pull);
-			if (d < next)
-				next = d;
-		}
-	}
+	if (k->k_heap_n > 0 && k->k_heap[0]->s_due < next)
+		next = k->k_heap[0]->s_due;
 	gdoi_rt_timer_at(&k->k_rt, next);
 }
 
+/* The SAs whose deadline has come, earliest first; the others untouched. */
 static void
 ks_timer(void *arg)
 {
@@ -915,12 +1110,12 @@ ks_timer(void *arg)
 	static struct gdoi_pull_out po;
 	struct ks *k = arg;
 	uint64_t now = ks_now(k);
-	struct ks_sa *s, *sn;
+	struct ks_sa *s;
 	struct ks_pull *x, *xn;
 
 	ks_rekey_tick(k, now);
-	for (s = k->k_sas; s != NULL; s = sn) {
-		sn = s->s_next;
+	while (k->k_heap_n > 0 && k->k_heap[0]->s_due <= now) {
+		s = k->k_heap[0];
 		for (x = s->s_pulls; x != NULL; x = xn) {
 			xn = x->x_next;
 			if (gdoi_pull_next_deadline(x->x_pull) > now)
@@ -929,11 +1124,18 @@ ks_timer(void *arg)
 			gdoi_pull_tick(x->x_pull, now, &po);
 			(void)ks_pull_out(k, s, x, &po);
 		}
-		if (gdoi_p1_next_deadline(s->s_p1) > now)
-			continue;
-		memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
-		gdoi_p1_tick(s->s_p1, now, &o);
-		(void)ks_p1_out(k, s, &o);
+		if (gdoi_p1_next_deadline(s->s_p1) <= now) {
+			memset(&o, 0, offsetof(struct gdoi_p1_out, o_msg));
+			gdoi_p1_tick(s->s_p1, now, &o);
+			if (ks_p1_out(k, s, &o) != 0)
+				continue; /* freed */
+		}
+		ks_sa_sched(k, s);
+		if (s->s_heap != KS_NO_HEAP && s->s_due <= now) {
+			/* a deadline the tick did not move: next millisecond, not a spin */
+			s->s_due = now + 1;
+			heap_down(k, s->s_heap);
+		}
 	}
 }
 
@@ -1211,6 +1413,12 @@ ks_free(struct ks *k)
 
 	while (k->k_sas != NULL)
 		ks_sa_free(k, k->k_sas);
+	free(k->k_sahash);
+	k->k_sahash = NULL;
+	k->k_sahash_n = 0;
+	free(k->k_heap);
+	k->k_heap = NULL;
+	k->k_heap_n = k->k_heap_cap = 0;
 	for (i = 0; i < k->k_ngroups; i++)
 		ks_group_clear(&k->k_groups[i]);
 	free(k->k_groups);

@@ -27,7 +27,7 @@
 struct ks_member {
 	uint8_t m_af;
 	uint8_t m_addr[16];
-	char m_ident[256];        /* Phase 1 identity as text */
+	char *m_ident;            /* Phase 1 identity as text (owned, right-sized) */
 	time_t m_first;           /* wall clock of the first registration */
 	time_t m_last;            /* ... and of the latest */
 	unsigned m_regs;          /* registrations completed */
@@ -59,6 +59,7 @@ struct ks_group {
 	struct ks_member **g_mhash;     /* by address: g_mhash_n buckets (power of 2) */
 	size_t g_mhash_n;
 	size_t g_nmembers;
+	size_t g_nremoved;              /* of them, m_ejected (ks_group_active in O(1)) */
 	size_t g_tx_pending;            /* targets of the rekey in flight not yet ACKed */
 	unsigned g_regs_ok, g_regs_refused;
 	/* rekeys (ks_rekey.c) */
@@ -92,13 +93,23 @@ struct ks_pull {
 	struct ks_pull *x_next;
 };
 
+/*
+ * A Phase 1 SA and its exchanges.  Found by a hash of the initiator cookie
+ * (k_sahash), timed by a binary min-heap of the SAs' next deadlines
+ * (k_heap): an event touches only its own SA, never a walk of all of them.
+ */
 struct ks_sa {
 	struct gdoi_p1_sa *s_p1;
 	struct gdoi_p1_peer s_peer;
 	int s_fd;                   /* the socket it arrived on */
 	struct ks_pull *s_pulls;
-	struct ks_sa *s_next;
+	struct ks_sa *s_next, *s_prev; /* k_sas */
+	struct ks_sa *s_hnext;      /* chain of its k_sahash bucket */
+	uint64_t s_due;             /* earliest deadline of the SA and its exchanges */
+	size_t s_heap;              /* index in k_heap, KS_NO_HEAP when not there */
 };
+
+#define KS_NO_HEAP ((size_t)-1)
 
 struct ks {
 	struct gdoi_daemon_opts k_opts;
@@ -109,6 +120,10 @@ struct ks {
 	size_t k_ngroups;
 	struct ks_sa *k_sas;
 	size_t k_nsas;
+	struct ks_sa **k_sahash;       /* by initiator cookie: k_sahash_n buckets (power of 2) */
+	size_t k_sahash_n;
+	struct ks_sa **k_heap;         /* min-heap on s_due of the SAs with a deadline */
+	size_t k_heap_n, k_heap_cap;
 	struct gdoi_rt k_rt;           /* loop, sockets, timer, control, keylog */
 	struct gdoi_ratelimit k_rl_bad;
 	struct gdoi_ratelimit k_rl_ack;   /* KS_GM_ACK_MISSED */

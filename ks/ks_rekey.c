@@ -77,12 +77,8 @@ unicast_acks(const struct ks_group *g)
 size_t
 ks_group_active(const struct ks_group *g)
 {
-	const struct ks_member *m;
-	size_t n = 0;
-
-	for (m = g->g_members; m != NULL; m = m->m_next)
-		n += !m->m_ejected;
-	return n;
+	/* the timer asks after every event: a count, not a walk of the members */
+	return g->g_nmembers - g->g_nremoved;
 }
 
 /* When the scheduler replaces TEK tk of g (NEVER without a rekey SA). */
@@ -285,24 +281,65 @@ send_multicast(struct ks *k, struct ks_group *g, const uint8_t *msg, size_t len)
 	return 1;
 }
 
-/* Unicast: to every target of this rekey (that has not acknowledged). */
+/* The members of one sendmmsg batch (same address family, same bytes). */
+struct uc_batch {
+	struct ks_member *ub_m[GDOI_UDP_BATCH];
+	struct gdoi_p1_peer ub_to[GDOI_UDP_BATCH];
+	uint8_t ub_sent[GDOI_UDP_BATCH];
+	size_t ub_n;
+	uint8_t ub_af;
+};
+
+static size_t
+uc_flush(struct ks *k, struct uc_batch *b, const uint8_t *msg, size_t len, int first)
+{
+	int fd = gdoi_rt_udp_fd(&k->k_rt, b->ub_af);
+	size_t i, n = 0;
+
+	if (b->ub_n == 0)
+		return 0;
+	if (fd >= 0)
+		n = gdoi_udp_send_many(fd, b->ub_to, b->ub_n, msg, len, b->ub_sent);
+	for (i = 0; fd >= 0 && i < b->ub_n; i++) {
+		if (!b->ub_sent[i])
+			continue;
+		if (first)
+			b->ub_m[i]->m_rekeys_sent++;
+		else
+			b->ub_m[i]->m_rekey_retries++;
+	}
+	b->ub_n = 0;
+	return n;
+}
+
+/*
+ * Unicast: to every target of this rekey (that has not acknowledged).
+ * The same bytes go to every member: GDOI_UDP_BATCH members per sendmmsg.
+ */
 static size_t
 send_unicast(struct ks *k, struct ks_group *g, const uint8_t *msg, size_t len, int first)
 {
+	static struct uc_batch b;
+	uint16_t port = k->k_conf->c_port != 0 ? k->k_conf->c_port : 848;
+	struct gdoi_p1_peer *to;
 	struct ks_member *m;
 	size_t n = 0;
 
+	b.ub_n = 0;
 	for (m = g->g_members; m != NULL; m = m->m_next) {
 		if (!m->m_in_tx || (g->g_tx_ack && m->m_tx_acked))
 			continue;
-		if (send_one(k, m->m_af, m->m_addr, msg, len) < 0)
-			continue;
-		n++;
-		if (first)
-			m->m_rekeys_sent++;
-		else
-			m->m_rekey_retries++;
+		if (b.ub_n > 0 && (b.ub_af != m->m_af || b.ub_n == GDOI_UDP_BATCH))
+			n += uc_flush(k, &b, msg, len, first);
+		b.ub_af = m->m_af;
+		to = &b.ub_to[b.ub_n];
+		memset(to, 0, sizeof(*to));
+		to->pa_alen = m->m_af == 6 ? 16 : 4;
+		memcpy(to->pa_addr, m->m_addr, to->pa_alen);
+		to->pa_port = port;
+		b.ub_m[b.ub_n++] = m;
 	}
+	n += uc_flush(k, &b, msg, len, first);
 	return n;
 }
 
@@ -328,6 +365,7 @@ ks_rekey_finish(struct ks *k, struct ks_group *g, uint64_t now, int count)
 			continue;
 		}
 		m->m_ejected = 1;
+		g->g_nremoved++;
 		g->g_ejected++;
 		gdoi_log("GDOI", GDOI_LOG_WARNING, "KS_NACK_GM_EJECT",
 		    "Group %s: member %s did not acknowledge %u rekeys in a row and was removed; "

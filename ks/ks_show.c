@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,13 +26,22 @@ wall(time_t t, char *buf, size_t cap)
 	return buf;
 }
 
+/*
+ * How many members the overview ("show crypto gdoi", "... ks") lists: the
+ * reply stays small however many members there are.  "show crypto gdoi ks
+ * members" lists them all (about 600 octets each: GDOI_CTL_MAX carries
+ * 50,000 and more).
+ */
+#define KS_SHOW_MEMBERS 100
+
+/* members: how many to list (SIZE_MAX: all) */
 static void
-show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int members,
+show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, size_t members,
     uint64_t now)
 {
 	const struct gdoi_conf_group *c = g->g_conf;
 	const struct ks_member *m;
-	char a[64], key[16], tb[32];
+	char a[64], key[24], tb[32];
 	uint64_t kek_at = UINT64_MAX;
 	size_t i;
 
@@ -86,14 +96,15 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 	for (i = 0; i < g->g_pol.gp_ntek; i++)
 		gdoi_show_tek(t, &g->g_pol, i, now, ks_tek_rekey_at(g, &g->g_pol.gp_tek[i]));
 	gdoi_tree_close(t);
-	if (members) {
+	if (members > 0) {
 		gdoi_tree_open(t, "member", "Group Member Information:");
-		for (i = 0, m = g->g_members; m != NULL; m = m->m_next, i++) {
+		for (i = 0, m = g->g_members; m != NULL && i < members; m = m->m_next, i++) {
 			snprintf(key, sizeof(key), "%zu", i);
 			gdoi_tree_open(t, key, "");
 			gdoi_tree_attr(t, "address", "Group Member ID", "%s",
 			    gdoi_addr_str(m->m_addr, m->m_af, a, sizeof(a)));
-			gdoi_tree_attr(t, "identity", "Identity", "%s", m->m_ident);
+			gdoi_tree_attr(t, "identity", "Identity", "%s",
+			    m->m_ident != NULL ? m->m_ident : "-");
 			gdoi_tree_attr(t, "version", "GM Version", "%s", "unknown");
 			gdoi_tree_attr(t, "state", "GM State", "%s",
 			    m->m_ejected ? "Removed (rekeys not acknowledged)" : "Registered");
@@ -107,13 +118,16 @@ show_group(struct ks *k, struct gdoi_tree *t, const struct ks_group *g, int memb
 			gdoi_tree_attr(t, "rcvd_seq", "Rcvd seq num", "%u", m->m_last_ack_seq);
 			gdoi_tree_close(t);
 		}
+		if (g->g_nmembers > i)
+			gdoi_tree_attr(t, "not_listed", "More members (show crypto gdoi ks members)",
+			    "%zu", g->g_nmembers - i);
 		gdoi_tree_close(t);
 	}
 	gdoi_tree_close(t);
 }
 
 static void
-show(struct ks *k, struct gdoi_tree *t, int members)
+show(struct ks *k, struct gdoi_tree *t, size_t members)
 {
 	uint64_t now = ks_now(k);
 	size_t i, total = 0;
@@ -168,11 +182,21 @@ ks_cmd_rekey(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t 
 	return 0;
 }
 
+/* show crypto gdoi [ks]: the overview, with the first KS_SHOW_MEMBERS members */
 static int
 ks_cmd_show(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
 {
 	(void)arg, (void)err, (void)cap;
-	show(ctx, t, 1);
+	show(ctx, t, KS_SHOW_MEMBERS);
+	return 0;
+}
+
+/* show crypto gdoi ks members: every member */
+static int
+ks_cmd_show_members(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)arg, (void)err, (void)cap;
+	show(ctx, t, SIZE_MAX);
 	return 0;
 }
 
@@ -187,7 +211,7 @@ ks_cmd_show_policy(void *ctx, const char *arg, struct gdoi_tree *t, char *err, s
 static const struct gdoi_ctl_cmd ks_cmds[] = {
 	{ GDOI_CTL_SHOW, "crypto gdoi", 0, ks_cmd_show },
 	{ GDOI_CTL_SHOW, "crypto gdoi ks", 0, ks_cmd_show },
-	{ GDOI_CTL_SHOW, "crypto gdoi ks members", 0, ks_cmd_show },
+	{ GDOI_CTL_SHOW, "crypto gdoi ks members", 0, ks_cmd_show_members },
 	{ GDOI_CTL_SHOW, "crypto gdoi ks policy", 0, ks_cmd_show_policy },
 	{ GDOI_CTL_EXEC, "crypto gdoi ks rekey", 0, ks_cmd_rekey },
 	{ GDOI_CTL_EXEC, "crypto gdoi ks rekey group", 1, ks_cmd_rekey },

@@ -76,7 +76,7 @@ usage(FILE *f)
 	    "usage: gdoi-loadgen -k ADDR[:PORT] -n N -s BASE -g ID (-p SECRET | --psk-file F)\n"
 	    "                    [-r R] [-c N] [-d S] [--dh GROUP] [-q] [--summary-format F]\n"
 	    "                    [--drop-acks PCT] [--exit-after-rekeys K] [--reg-timeout S]\n"
-	    "                    [--verify-each]\n"
+	    "                    [--linger S] [--verify-each]\n"
 	    "                    [-D TOKENS] [-v]\n"
 	    "Simulate N GDOI group members in one process: Main Mode, GROUPKEY-PULL,\n"
 	    "then rekeys and RFC 8263 ACKs, without XFRM.\n"
@@ -94,6 +94,10 @@ usage(FILE *f)
 	    "      --summary-format F    text or kv [text]\n"
 	    "      --drop-acks PCT       skip PCT%% of the ACKs (evenly, deterministically) [0]\n"
 	    "      --exit-after-rekeys K stop once every registered member accepted K rekeys\n"
+	    "      --linger S            with --exit-after-rekeys: once every member has its K\n"
+	    "                            rekeys, go on answering (and acknowledging) the KS's\n"
+	    "                            retransmissions until S seconds pass without a rekey\n"
+	    "                            datagram (0: stop at once) [%u]\n"
 	    "      --reg-timeout S       a registration not done in S seconds fails [30]\n"
 	    "      --verify-each         every member decrypts and verifies every rekey itself\n"
 	    "                            (default: once per distinct datagram and KEK, then\n"
@@ -103,7 +107,7 @@ usage(FILE *f)
 	    "  -h, --help                this text\n"
 	    "Without -d and --exit-after-rekeys it stops when every registration ended.\n"
 	    "Exit: 0 all registered (and K rekeys each when asked), 1 otherwise, 2 usage.\n",
-	    LG_COUNT_MAX);
+	    LG_COUNT_MAX, LG_LINGER_S);
 }
 
 static int
@@ -266,6 +270,7 @@ enum {
 	OPT_EXIT_REKEYS,
 	OPT_REG_TIMEOUT,
 	OPT_VERIFY_EACH,
+	OPT_LINGER,
 };
 
 static const struct option lg_longopts[] = {
@@ -285,6 +290,7 @@ static const struct option lg_longopts[] = {
 	{ "exit-after-rekeys", required_argument, NULL, OPT_EXIT_REKEYS },
 	{ "reg-timeout", required_argument, NULL, OPT_REG_TIMEOUT },
 	{ "verify-each", no_argument, NULL, OPT_VERIFY_EACH },
+	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "debug", required_argument, NULL, 'D' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -312,6 +318,7 @@ lg_args(struct lg *l, int argc, char **argv, char *psk, size_t pskcap, unsigned 
 	*dh = 14;
 	l->l_conc = 64;
 	l->l_reg_timeout_s = 30;
+	l->l_linger_s = LG_LINGER_S;
 	while ((c = getopt_long(argc, argv, "k:n:s:g:p:r:c:d:qD:vh", lg_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -393,6 +400,10 @@ lg_args(struct lg *l, int argc, char **argv, char *psk, size_t pskcap, unsigned 
 			break;
 		case OPT_VERIFY_EACH:
 			l->l_verify_each = 1;
+			break;
+		case OPT_LINGER:
+			if (parse_u32(optarg, 0, 3600, &l->l_linger_s) < 0)
+				return bad("linger time", optarg);
 			break;
 		case 'D':
 			if (gdoi_log_debug_enable(optarg) < 0)
@@ -568,6 +579,19 @@ lg_check_done(struct lg *l)
 	if (l->l_exit_rekeys != 0) {
 		if (l->l_st.st_at_k < l->l_st.st_registered)
 			return;
+		/*
+		 * Every member has its K rekeys, but the KS may not have every
+		 * ACK (lost on the way): it retransmits to those members, which
+		 * acknowledge each copy.  Stay until the rekeys have been quiet
+		 * for --linger seconds (lg_timer checks), or until every member
+		 * took one more (the KS moved on to a new rekey, which ends the
+		 * retransmissions of the one before).
+		 */
+		if (l->l_linger_s != 0 && l->l_at_k1 < l->l_st.st_registered &&
+		    lg_now_ms(l) < l->l_last_push_ms + (uint64_t)l->l_linger_s * 1000) {
+			l->l_lingering = 1;
+			return;
+		}
 	} else if (l->l_duration_s != 0)
 		return;
 	l->l_stop = 1;
@@ -635,6 +659,10 @@ lg_timer(struct gdoi_ev_timer *w, void *arg)
 		if (i < l->l_ninprog)
 			lg_gm_tick(l, l->l_inprog[i], now);
 	lg_fill(l);
+	if (l->l_lingering)
+		lg_check_done(l);
+	if (l->l_stop)
+		return;
 	if (l->l_progress && now >= l->l_next_progress_ms) {
 		lg_progress(l, 0);
 		l->l_next_progress_ms = now + LG_PROGRESS_MS;

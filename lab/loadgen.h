@@ -143,6 +143,8 @@ void lg_memo_clear(struct lg_memo *m);
 /* loadgen.c */
 
 #define LG_MCAST_MAX 4
+/* --linger default: above IOS's (and gdoi-ks's) 10 s rekey retransmit interval */
+#define LG_LINGER_S 12
 
 struct lg {
 	/* options */
@@ -156,6 +158,7 @@ struct lg {
 	uint32_t l_reg_timeout_s;
 	unsigned l_drop_pct;
 	uint32_t l_exit_rekeys;      /* 0 = not asked */
+	uint32_t l_linger_s;         /* --linger: quiet time before stopping after K */
 	int l_quiet, l_kv, l_progress;
 	/* configuration (built from the options, loaded by config.c) */
 	struct gdoi_conf *l_conf;
@@ -181,6 +184,9 @@ struct lg {
 	struct lg_memo l_memo[LG_MEMO_SLOTS];
 	size_t l_memo_next;
 	uint64_t l_memo_hits;
+	uint64_t l_last_push_ms;     /* the latest rekey datagram (any member) */
+	int l_lingering;             /* K reached: waiting for quiet (--linger) */
+	uint32_t l_at_k1;            /* members that accepted K + 1 rekeys */
 };
 
 uint64_t lg_now_ms(const struct lg *l);

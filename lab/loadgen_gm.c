@@ -480,6 +480,8 @@ gm_accept(struct lg *l, struct lg_gm *gm, const struct gdoi_p1_peer *peer,
 		lg_mcast_join(l, &gm->gm_kek);
 	if (l->l_exit_rekeys != 0 && gm->gm_rekeys == l->l_exit_rekeys)
 		l->l_st.st_at_k++;
+	else if (l->l_exit_rekeys != 0 && gm->gm_rekeys == l->l_exit_rekeys + 1)
+		l->l_at_k1++;
 	lg_check_done(l);
 }
 
@@ -492,6 +494,7 @@ lg_gm_push(struct lg *l, struct lg_gm *gm, const struct gdoi_p1_peer *peer,
 	const struct gdoi_kek *kek;
 	int rc;
 
+	l->l_last_push_ms = lg_now_ms(l);
 	if (gm->gm_state != LG_DONE)
 		return; /* not registered: nothing to read it with */
 	if (len < ISAKMP_HDR_LEN || (kek = kek_for(gm, msg)) == NULL) {

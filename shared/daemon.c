@@ -13,7 +13,9 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <limits.h>
+#include <malloc.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <stdio.h>
@@ -349,6 +351,58 @@ gdoi_udp_send(int fd, const struct gdoi_p1_peer *to, const uint8_t *buf, size_t 
 	return n < 0 ? -errno : 0;
 }
 
+/*
+ * The same datagram to n peers, in batches of sendmmsg (one system call
+ * per GDOI_UDP_BATCH).  sent[i] is set to 1 for each peer the kernel took
+ * it for, 0 otherwise (a peer it refused is skipped, the rest still go).
+ * Returns how many were sent.
+ */
+size_t
+gdoi_udp_send_many(int fd, const struct gdoi_p1_peer *to, size_t n, const uint8_t *buf,
+    size_t len, uint8_t *sent)
+{
+	struct sockaddr_storage ss[GDOI_UDP_BATCH];
+	struct mmsghdr mh[GDOI_UDP_BATCH];
+	struct iovec iov;
+	size_t i, done = 0, ok = 0, b;
+	struct pollfd pfd;
+	int r, waits = 0;
+
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	memset(sent, 0, n);
+	while (done < n) {
+		b = n - done < GDOI_UDP_BATCH ? n - done : GDOI_UDP_BATCH;
+		memset(mh, 0, b * sizeof(mh[0]));
+		for (i = 0; i < b; i++) {
+			mh[i].msg_hdr.msg_name = &ss[i];
+			mh[i].msg_hdr.msg_namelen = to_sockaddr(&to[done + i], &ss[i]);
+			mh[i].msg_hdr.msg_iov = &iov;
+			mh[i].msg_hdr.msg_iovlen = 1;
+		}
+		do
+			r = sendmmsg(fd, mh, (unsigned)b, 0);
+		while (r < 0 && errno == EINTR);
+		if (r < 0 && (errno == EAGAIN || errno == ENOBUFS) && waits < 8) {
+			/* the send buffer is full: give the device a moment */
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			(void)poll(&pfd, 1, 5);
+			waits++;
+			continue;
+		}
+		if (r <= 0) {
+			done++; /* the first of the batch was refused: skip it */
+			continue;
+		}
+		for (i = 0; i < (size_t)r; i++)
+			sent[done + i] = 1;
+		ok += (size_t)r;
+		done += (size_t)r;
+	}
+	return ok;
+}
+
 int
 gdoi_udp_local_for(const struct gdoi_p1_peer *peer, uint8_t *addr)
 {
@@ -521,6 +575,8 @@ gdoi_fingerprint(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, c
 
 /* ------------------------------------------------------------------ */
 
+#define GDOI_CTL_TRIM (1u << 20)
+
 void
 gdoi_ctl_serve(int lfd, gdoi_ctl_handler h, void *arg)
 {
@@ -556,6 +612,10 @@ done:
 	free(body);
 	gdoi_tree_free(t);
 	close(fd);
+	/* a large reply ("show crypto gdoi ks members" of 10,000 members: a
+	 * tree of 100,000+ nodes) leaves free pages behind: give them back */
+	if (outlen > GDOI_CTL_TRIM)
+		(void)malloc_trim(0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -820,27 +880,85 @@ rt_ctl_cb(struct gdoi_ev_io *w, int fd, void *arg)
 	rt->rt_ops->ro_rearm(rt->rt_arg);
 }
 
-/* Up to 64 datagrams per wake-up, so one busy socket cannot starve the rest. */
+/*
+ * Receiving: recvmmsg in batches of GDOI_UDP_BATCH, at most
+ * GDOI_RT_RX_BATCHES batches per wake-up (so one busy socket cannot starve
+ * the rest; the loop comes back while data is left), and the timer is
+ * armed again once per wake-up, not per datagram.  The buffers are
+ * allocated on first use: each slot holds a whole datagram (64 KiB), but
+ * only the pages a datagram fills are ever touched.
+ */
+#define GDOI_RT_RX_BATCHES 4
+#define GDOI_RT_RX_SLOT 65536
+
+struct rt_rx {
+	uint8_t rx_buf[GDOI_UDP_BATCH][GDOI_RT_RX_SLOT];
+	struct sockaddr_storage rx_ss[GDOI_UDP_BATCH];
+	struct iovec rx_iov[GDOI_UDP_BATCH];
+	struct mmsghdr rx_mh[GDOI_UDP_BATCH];
+};
+
+static struct rt_rx *rt_rx;
+
 static void
 rt_udp_cb(struct gdoi_ev_io *w, int fd, void *arg)
 {
-	static uint8_t buf[65536];
 	struct gdoi_rt *rt = arg;
 	struct gdoi_p1_peer peer;
-	ssize_t n;
-	int i;
+	struct rt_rx *x;
+	unsigned i;
+	int b, n;
 
 	(void)w;
-	for (i = 0; i < 64; i++) {
-		n = gdoi_udp_recv(fd, buf, sizeof(buf), &peer);
-		if (n < 0)
+	if (rt_rx == NULL && (rt_rx = malloc(sizeof(*rt_rx))) == NULL)
+		return;
+	x = rt_rx;
+	for (b = 0; b < GDOI_RT_RX_BATCHES; b++) {
+		memset(x->rx_mh, 0, sizeof(x->rx_mh));
+		for (i = 0; i < GDOI_UDP_BATCH; i++) {
+			x->rx_iov[i].iov_base = x->rx_buf[i];
+			x->rx_iov[i].iov_len = GDOI_RT_RX_SLOT;
+			x->rx_mh[i].msg_hdr.msg_name = &x->rx_ss[i];
+			x->rx_mh[i].msg_hdr.msg_namelen = sizeof(x->rx_ss[i]);
+			x->rx_mh[i].msg_hdr.msg_iov = &x->rx_iov[i];
+			x->rx_mh[i].msg_hdr.msg_iovlen = 1;
+		}
+		do
+			n = recvmmsg(fd, x->rx_mh, GDOI_UDP_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
 			break;
-		if ((size_t)n > sizeof(buf))
-			rt->rt_ops->ro_oversize(rt->rt_arg, &peer);
-		else
-			rt->rt_ops->ro_datagram(rt->rt_arg, fd, &peer, buf, (size_t)n);
+		for (i = 0; i < (unsigned)n; i++) {
+			from_sockaddr(&x->rx_ss[i], &peer);
+			if ((x->rx_mh[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+			    x->rx_mh[i].msg_len > GDOI_RT_RX_SLOT)
+				rt->rt_ops->ro_oversize(rt->rt_arg, &peer);
+			else
+				rt->rt_ops->ro_datagram(rt->rt_arg, fd, &peer, x->rx_buf[i],
+				    x->rx_mh[i].msg_len);
+		}
+		if (n < GDOI_UDP_BATCH)
+			break; /* drained */
 	}
 	rt->rt_ops->ro_rearm(rt->rt_arg);
+}
+
+/*
+ * Socket buffers for bursts (a rekey's ACKs from every member at once):
+ * GDOI_RT_SOCKBUF, past net.core.[rw]mem_max when we may (CAP_NET_ADMIN),
+ * else as much as the sysctl allows.
+ */
+#define GDOI_RT_SOCKBUF (4 << 20)
+
+static void
+rt_sockbuf(int fd)
+{
+	int v = GDOI_RT_SOCKBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
 }
 
 int
@@ -903,6 +1021,7 @@ gdoi_rt_udp(struct gdoi_rt *rt, uint8_t af, const uint8_t *addr, uint16_t port)
 	fd = gdoi_udp_bind(af, addr, port);
 	if (fd < 0)
 		return fd;
+	rt_sockbuf(fd);
 	rt->rt_udp_io[rt->rt_nudp] = gdoi_ev_io_new(rt->rt_loop, fd, rt_udp_cb, rt);
 	if (rt->rt_udp_io[rt->rt_nudp] == NULL) {
 		close(fd);
@@ -990,6 +1109,8 @@ gdoi_rt_free(struct gdoi_rt *rt)
 	for (i = 0; i < 3; i++)
 		gdoi_ev_signal_free(rt->rt_sig[i]);
 	gdoi_keylog_close(rt->rt_keylog);
+	free(rt_rx);
+	rt_rx = NULL;
 	memset(rt, 0, sizeof(*rt));
 	rt->rt_ctl_fd = -1;
 }

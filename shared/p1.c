@@ -178,6 +178,30 @@ drop_dh(struct gdoi_p1_sa *sa)
 }
 
 /*
+ * Main Mode is over: wipe and free what only its messages needed (the DH
+ * public values, the nonces, the initiator's SA body).  An established SA
+ * keeps its keys, the CBC chain, the peer's identity and the last message
+ * sent (retransmission answers), for the Phase 1 lifetime.
+ */
+static void
+drop_mm(struct gdoi_p1_sa *sa)
+{
+	if (sa->sa_mm != NULL) {
+		OPENSSL_cleanse(sa->sa_mm, sizeof(*sa->sa_mm));
+		free(sa->sa_mm);
+		sa->sa_mm = NULL;
+	}
+	sa->sa_gxi = sa->sa_gxr = sa->sa_ni = sa->sa_nr = NULL;
+	sa->sa_gxi_len = sa->sa_gxr_len = sa->sa_ni_len = sa->sa_nr_len = 0;
+	if (sa->sa_sai_b != NULL) {
+		OPENSSL_cleanse(sa->sa_sai_b, sa->sa_sai_len);
+		free(sa->sa_sai_b);
+		sa->sa_sai_b = NULL;
+	}
+	sa->sa_sai_len = 0;
+}
+
+/*
  * The negotiation failed: report it, send notify (when not 0) in the
  * clear, drop the DH state and the retransmission cache.
  */
@@ -193,6 +217,7 @@ fail(struct gdoi_p1_sa *sa, struct gdoi_p1_out *out, uint16_t notify, int send, 
 	sa->sa_rtx_at = 0;
 	sa->sa_rx_valid = 0;
 	drop_dh(sa);
+	drop_mm(sa);
 	release_halfopen(sa);
 	return err;
 }
@@ -205,6 +230,7 @@ established(struct gdoi_p1_sa *sa, uint64_t now, struct gdoi_p1_out *out)
 	sa->sa_expire_at = now + (uint64_t)p1_life(&sa->sa_xf) * 1000;
 	out->o_events |= GDOI_P1_EV_ESTABLISHED;
 	drop_dh(sa);
+	drop_mm(sa);
 	release_halfopen(sa);
 }
 
@@ -215,6 +241,14 @@ sa_new(struct gdoi_p1_ctx *ctx, const struct gdoi_p1_peer *peer, int initiator)
 
 	if (sa == NULL)
 		return NULL;
+	if ((sa->sa_mm = calloc(1, sizeof(*sa->sa_mm))) == NULL) {
+		free(sa);
+		return NULL;
+	}
+	sa->sa_gxi = sa->sa_mm->mm_gxi;
+	sa->sa_gxr = sa->sa_mm->mm_gxr;
+	sa->sa_ni = sa->sa_mm->mm_ni;
+	sa->sa_nr = sa->sa_mm->mm_nr;
 	sa->sa_ctx = ctx;
 	sa->sa_peer = *peer;
 	sa->sa_initiator = initiator;
@@ -228,8 +262,7 @@ gdoi_p1_sa_free(struct gdoi_p1_sa *sa)
 		return;
 	release_halfopen(sa);
 	drop_dh(sa);
-	if (sa->sa_sai_b)
-		free(sa->sa_sai_b);
+	drop_mm(sa);
 	if (sa->sa_tx) {
 		OPENSSL_cleanse(sa->sa_tx, sa->sa_txlen);
 		free(sa->sa_tx);

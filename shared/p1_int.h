@@ -13,6 +13,14 @@
 #define P1_NONCE_MAX 256
 #define P1_ID_MAX 1024   /* longest ID data we send */
 
+/* What Main Mode needs and an established SA does not (1,280 octets). */
+struct p1_mm {
+	uint8_t mm_gxi[GDOI_DH_MAX];
+	uint8_t mm_gxr[GDOI_DH_MAX];
+	uint8_t mm_ni[P1_NONCE_MAX];
+	uint8_t mm_nr[P1_NONCE_MAX];
+};
+
 struct gdoi_p1_sa {
 	struct gdoi_p1_ctx *sa_ctx;       /* borrowed */
 	struct gdoi_p1_peer sa_peer;
@@ -26,16 +34,19 @@ struct gdoi_p1_sa {
 	struct gdoi_p1_policy sa_xf;      /* chosen transform, applied lifetime */
 	size_t sa_keylen;                 /* cipher key octets */
 	size_t sa_blk;                    /* cipher block octets */
-	uint8_t *sa_sai_b;                /* initiator SA body (owned) */
+	uint8_t *sa_sai_b;                /* initiator SA body (owned; Main Mode only) */
 	size_t sa_sai_len;
 	struct gdoi_dh *sa_dh;
-	uint8_t sa_gxi[GDOI_DH_MAX];
+	/* Main Mode only (into sa_mm, NULL once established): both DH public
+	 * values and both nonces, for SKEYID and HASH_I / HASH_R */
+	struct p1_mm *sa_mm;              /* owned; wiped and freed when established */
+	uint8_t *sa_gxi;
 	size_t sa_gxi_len;
-	uint8_t sa_gxr[GDOI_DH_MAX];
+	uint8_t *sa_gxr;
 	size_t sa_gxr_len;
-	uint8_t sa_ni[P1_NONCE_MAX];
+	uint8_t *sa_ni;
 	size_t sa_ni_len;
-	uint8_t sa_nr[P1_NONCE_MAX];
+	uint8_t *sa_nr;
 	size_t sa_nr_len;
 	struct gdoi_p1keys sa_keys;
 	int sa_keys_ok;                   /* SKEYID.. derived */

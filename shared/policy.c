@@ -56,6 +56,7 @@
 
 #include "gdoi/buf.h"
 #include "gdoi/policy.h"
+#include "gdoi/push.h"
 #include "gdoi/wire.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -1114,18 +1115,16 @@ gdoi_policy_from_sa(struct gdoi_gpolicy *p, const struct gdoi_gsa *sa, uint64_t 
 static int
 spki_ok(const uint8_t *der, size_t len, unsigned bits)
 {
-	const unsigned char *q = der;
 	EVP_PKEY *k;
 	int ok;
 
 	if (der == NULL || len == 0 || len > 0xffff)
 		return 0;
-	ERR_set_mark();
-	k = d2i_PUBKEY(NULL, &q, (long)len);
-	ok = k != NULL && q == der + len && EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA &&
-	    EVP_PKEY_get_bits(k) == (int)bits;
+	/* parsed once per distinct key (push.c's cache): every rekey with
+	 * ACKs announces the same KEK key again */
+	k = gdoi_push_pubkey(der, len);
+	ok = k != NULL && EVP_PKEY_get_bits(k) == (int)bits;
 	EVP_PKEY_free(k);
-	ERR_pop_to_mark();
 	return ok;
 }
 

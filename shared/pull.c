@@ -87,23 +87,33 @@ struct pull_cache {
 	size_t c_txlen;
 };
 
+/* What the exchange needs until it is done (about 4 KiB). */
+struct pull_work {
+	uint8_t w_ni[PULL_NONCE_MAX];
+	uint8_t w_nr[PULL_NONCE_MAX];
+	struct gdoi_gpolicy w_pol;
+	struct gdoi_pull_ks_ops w_ops;
+	struct gdoi_pull_gm_cfg w_cfg;
+	uint8_t w_iv[GDOI_CIPHER_BLOCK_MAX];	/* the exchange's CBC chain */
+	size_t w_blk;
+	struct gdoi_sid_grant w_sids[GDOI_TEK_MAX];
+	size_t w_nsids;
+};
+
 struct gdoi_pull {
 	struct gdoi_p1_sa *px_p1;	/* borrowed */
 	int px_gm;
 	enum pull_state px_state;
 	uint32_t px_msgid;
 	uint32_t px_group;
-	struct gdoi_pull_ks_ops px_ops;
-	struct gdoi_pull_gm_cfg px_cfg;
-	uint8_t px_iv[GDOI_CIPHER_BLOCK_MAX];	/* the exchange's CBC chain */
-	size_t px_blk;
-	uint8_t px_ni[PULL_NONCE_MAX];
+	/* into px_w (owned): the KS frees it when message 4 is out, keeping
+	 * only what answers a retransmitted message 3 */
+	struct pull_work *px_w;
+	uint8_t *px_ni;
 	size_t px_ni_len;
-	uint8_t px_nr[PULL_NONCE_MAX];
+	uint8_t *px_nr;
 	size_t px_nr_len;
-	struct gdoi_gpolicy px_pol;	/* GM: received; KS: copy taken at message 2 */
-	struct gdoi_sid_grant px_sids[GDOI_TEK_MAX];
-	size_t px_nsids;
+	struct gdoi_gpolicy *px_pol;	/* GM: received; KS: copy taken at message 2 */
 	/* GM: [0] message 1, [1] message 2 -> message 3.
 	 * KS: [0] message 1 -> message 2, [1] message 3 -> message 4. */
 	struct pull_cache px_c[2];
@@ -484,11 +494,33 @@ ex_new(struct gdoi_p1_sa *p1, int gm, uint32_t msgid)
 
 	if (ex == NULL)
 		return NULL;
+	if ((ex->px_w = calloc(1, sizeof(*ex->px_w))) == NULL) {
+		free(ex);
+		return NULL;
+	}
+	ex->px_ni = ex->px_w->w_ni;
+	ex->px_nr = ex->px_w->w_nr;
+	ex->px_pol = &ex->px_w->w_pol;
 	ex->px_p1 = p1;
 	ex->px_gm = gm;
 	ex->px_msgid = msgid;
-	ex->px_blk = gdoi_cipher_block(gdoi_p1_cipher(p1, &klen));
+	ex->px_w->w_blk = gdoi_cipher_block(gdoi_p1_cipher(p1, &klen));
 	return ex;
+}
+
+/* Wipe and free the work area: nonces, policy. */
+static void
+work_drop(struct gdoi_pull *ex)
+{
+	if (ex->px_w != NULL) {
+		gdoi_gpolicy_clear(&ex->px_w->w_pol);
+		OPENSSL_cleanse(ex->px_w, sizeof(*ex->px_w));
+		free(ex->px_w);
+		ex->px_w = NULL;
+	}
+	ex->px_ni = ex->px_nr = NULL;
+	ex->px_ni_len = ex->px_nr_len = 0;
+	ex->px_pol = NULL;
 }
 
 void
@@ -496,7 +528,7 @@ gdoi_pull_free(struct gdoi_pull *ex)
 {
 	if (ex == NULL)
 		return;
-	gdoi_gpolicy_clear(&ex->px_pol);
+	work_drop(ex);
 	cache_drop(&ex->px_c[0]);
 	cache_drop(&ex->px_c[1]);
 	OPENSSL_cleanse(ex, sizeof(*ex));
@@ -519,8 +551,9 @@ ex_fail(struct gdoi_pull *ex, uint16_t notify, struct gdoi_pull_out *out, int er
 	out->o_notify = notify;
 	ex->px_state = PS_FAILED;
 	ex->px_at = 0;
-	gdoi_gpolicy_clear(&ex->px_pol);
-	ex->px_nsids = 0;
+	gdoi_gpolicy_clear(ex->px_pol);
+	if (ex->px_w != NULL)
+		ex->px_w->w_nsids = 0;
 	return err;
 }
 
@@ -569,14 +602,14 @@ gdoi_pull_initiate(struct gdoi_p1_sa *p1, const struct gdoi_pull_gm_cfg *cfg, ui
 		return err;
 	if ((ex = ex_new(p1, 1, msgid)) == NULL)
 		return GDOI_E_NOMEM;
-	ex->px_cfg = *cfg;
+	ex->px_w->w_cfg = *cfg;
 	ex->px_group = cfg->gc_group;
 	if (RAND_bytes(ex->px_ni, PULL_NONCE_LEN) != 1) {
 		err = GDOI_E_NOMEM;
 		goto fail;
 	}
 	ex->px_ni_len = PULL_NONCE_LEN;
-	if ((err = gdoi_p1_p2_iv(p1, msgid, ex->px_iv, sizeof(ex->px_iv))) != 0)
+	if ((err = gdoi_p1_p2_iv(p1, msgid, ex->px_w->w_iv, sizeof(ex->px_w->w_iv))) != 0)
 		goto fail;
 	gdoi_put32(gid, cfg->gc_group);
 	memset(pl, 0, sizeof(pl));
@@ -587,7 +620,7 @@ gdoi_pull_initiate(struct gdoi_p1_sa *p1, const struct gdoi_pull_gm_cfg *cfg, ui
 	pl[1].pl_u.id.id_type = ID_KEY_ID;
 	pl[1].pl_u.id.id_data.ptr = gid;
 	pl[1].pl_u.id.id_data.len = sizeof(gid);
-	if ((err = send_msg(p1, msgid, NULL, 0, ex->px_iv, pl, 2, out)) != 0 ||
+	if ((err = send_msg(p1, msgid, NULL, 0, ex->px_w->w_iv, pl, 2, out)) != 0 ||
 	    (err = cache_set(&ex->px_c[0], NULL, 0, out)) != 0)
 		goto fail;
 	ex->px_state = PS_GM_WAIT2;
@@ -676,9 +709,9 @@ gdoi_pull_respond(struct gdoi_p1_sa *p1, const struct gdoi_pull_ks_ops *ops,
 		err = GDOI_E_NOMEM;
 		goto done;
 	}
-	ex->px_ops = *ops;
+	ex->px_w->w_ops = *ops;
 	ex->px_group = group;
-	if ((err = gdoi_gpolicy_copy(&ex->px_pol, pol)) != 0)
+	if ((err = gdoi_gpolicy_copy(ex->px_pol, pol)) != 0)
 		goto done;
 	memcpy(ex->px_ni, found[0]->pl_u.data.ptr, found[0]->pl_u.data.len);
 	ex->px_ni_len = found[0]->pl_u.data.len;
@@ -695,9 +728,9 @@ gdoi_pull_respond(struct gdoi_p1_sa *p1, const struct gdoi_pull_ks_ops *ops,
 	pl[0].pl_type = ISAKMP_PL_NONCE;
 	pl[0].pl_u.data.ptr = ex->px_nr;
 	pl[0].pl_u.data.len = ex->px_nr_len;
-	memcpy(ex->px_iv, r.r_iv, ex->px_blk);
-	if ((err = gdoi_policy_sa_build(&ex->px_pol, now_ms, a, &pl[1])) != 0 ||
-	    (err = send_msg(p1, ex->px_msgid, pre, hash_prefix(ex, 2, pre), ex->px_iv, pl, 2,
+	memcpy(ex->px_w->w_iv, r.r_iv, ex->px_w->w_blk);
+	if ((err = gdoi_policy_sa_build(ex->px_pol, now_ms, a, &pl[1])) != 0 ||
+	    (err = send_msg(p1, ex->px_msgid, pre, hash_prefix(ex, 2, pre), ex->px_w->w_iv, pl, 2,
 	    out)) != 0) {
 		if (err != GDOI_E_NOMEM)
 			err = refuse(p1, N_NO_PROPOSAL_CHOSEN, idp, out, err);
@@ -733,29 +766,29 @@ gm_msg2(struct gdoi_pull *ex, const uint8_t *msg, size_t len, struct pull_rx *r,
 	size_t npl = 0;
 	int err;
 
-	if ((err = rx_open(ex->px_p1, ex->px_iv, pre, hash_prefix(ex, 2, pre), r)) != 0)
+	if ((err = rx_open(ex->px_p1, ex->px_w->w_iv, pre, hash_prefix(ex, 2, pre), r)) != 0)
 		return err;	/* forged or damaged: keep waiting */
 	if (rx_pick(r, types, NELEM(types), 3, found) != 0)
 		return ex_fail(ex, N_PAYLOAD_MALFORMED, out, GDOI_E_ORDER);
 	if (found[0]->pl_u.data.len < PULL_NONCE_MIN || found[0]->pl_u.data.len > PULL_NONCE_MAX)
 		return ex_fail(ex, N_PAYLOAD_MALFORMED, out, GDOI_E_LENGTH);
-	if ((err = gdoi_policy_from_sa(&ex->px_pol, &found[1]->pl_u.gsa, now, NULL)) != 0)
+	if ((err = gdoi_policy_from_sa(ex->px_pol, &found[1]->pl_u.gsa, now, NULL)) != 0)
 		return ex_fail(ex, notify_for_policy(err, 0), out, err);
-	ex->px_pol.gp_group = ex->px_group;
+	ex->px_pol->gp_group = ex->px_group;
 	memcpy(ex->px_nr, found[0]->pl_u.data.ptr, found[0]->pl_u.data.len);
 	ex->px_nr_len = found[0]->pl_u.data.len;
-	memcpy(ex->px_iv, r->r_iv, ex->px_blk);
+	memcpy(ex->px_w->w_iv, r->r_iv, ex->px_w->w_blk);
 	/* Message 3: ask for Sender IDs only when a counter-mode TEK came. */
 	memset(pl, 0, sizeof(pl));
-	if (ex->px_cfg.gc_sid_request && n_counter_mode(&ex->px_pol)) {
+	if (ex->px_w->w_cfg.gc_sid_request && n_counter_mode(ex->px_pol)) {
 		gap_attr = gdoi_attr_tv(GAP_ATTR_SENDER_ID_REQUEST,
-		    ex->px_cfg.gc_sid_request > 0xffff ? 0xffff : (uint16_t)ex->px_cfg.gc_sid_request);
+		    ex->px_w->w_cfg.gc_sid_request > 0xffff ? 0xffff : (uint16_t)ex->px_w->w_cfg.gc_sid_request);
 		pl[0].pl_type = GDOI_PL_GAP;
 		pl[0].pl_u.gap.g_attrs.v = &gap_attr;
 		pl[0].pl_u.gap.g_attrs.n = 1;
 		npl = 1;
 	}
-	if ((err = send_msg(ex->px_p1, ex->px_msgid, pre, hash_prefix(ex, 3, pre), ex->px_iv, pl,
+	if ((err = send_msg(ex->px_p1, ex->px_msgid, pre, hash_prefix(ex, 3, pre), ex->px_w->w_iv, pl,
 	    npl, out)) != 0 || (err = cache_set(&ex->px_c[1], msg, len, out)) != 0)
 		return ex_fail(ex, 0, out, err);
 	ex->px_state = PS_GM_WAIT4;
@@ -771,15 +804,15 @@ gm_msg4(struct gdoi_pull *ex, struct pull_rx *r, struct gdoi_pull_out *out)
 	struct gdoi_bytes pre[2];
 	int err;
 
-	if ((err = rx_open(ex->px_p1, ex->px_iv, pre, hash_prefix(ex, 4, pre), r)) != 0)
+	if ((err = rx_open(ex->px_p1, ex->px_w->w_iv, pre, hash_prefix(ex, 4, pre), r)) != 0)
 		return err;
 	if (rx_pick(r, types, NELEM(types), 3, found) != 0)
 		return ex_fail(ex, N_PAYLOAD_MALFORMED, out, GDOI_E_ORDER);
-	if ((err = gdoi_policy_from_kd(&ex->px_pol, &found[1]->pl_u.kd, NULL)) != 0)
+	if ((err = gdoi_policy_from_kd(ex->px_pol, &found[1]->pl_u.kd, NULL)) != 0)
 		return ex_fail(ex, notify_for_policy(err, 1), out, err);
-	ex->px_pol.gp_has_seq = 1;
-	ex->px_pol.gp_seq = found[0]->pl_u.seq;
-	memcpy(ex->px_iv, r->r_iv, ex->px_blk);
+	ex->px_pol->gp_has_seq = 1;
+	ex->px_pol->gp_seq = found[0]->pl_u.seq;
+	memcpy(ex->px_w->w_iv, r->r_iv, ex->px_w->w_blk);
 	ex->px_state = PS_DONE;
 	ex->px_at = 0;
 	cache_drop(&ex->px_c[0]);
@@ -797,7 +830,7 @@ ks_msg3(struct gdoi_pull *ex, const uint8_t *msg, size_t len, struct pull_rx *r,
 {
 	static const uint8_t types[] = { GDOI_PL_GAP };
 	const struct gdoi_payload *found[1];
-	const struct gdoi_pull_ks_ops *ops = &ex->px_ops;
+	const struct gdoi_pull_ks_ops *ops = &ex->px_w->w_ops;
 	struct gdoi_payload pl[2];
 	struct gdoi_bytes pre[2];
 	struct gdoi_arena *a;
@@ -805,7 +838,7 @@ ks_msg3(struct gdoi_pull *ex, const uint8_t *msg, size_t len, struct pull_rx *r,
 	size_t i, ncm;
 	int err, k;
 
-	if ((err = rx_open(ex->px_p1, ex->px_iv, pre, hash_prefix(ex, 3, pre), r)) != 0) {
+	if ((err = rx_open(ex->px_p1, ex->px_w->w_iv, pre, hash_prefix(ex, 3, pre), r)) != 0) {
 		if (err == GDOI_E_INVAL)
 			send_notify(ex->px_p1, N_INVALID_HASH_INFORMATION, NULL, 0, out);
 		return err;	/* the genuine message 3 may still come */
@@ -818,34 +851,44 @@ ks_msg3(struct gdoi_pull *ex, const uint8_t *msg, size_t len, struct pull_rx *r,
 		if (at->a_type != GAP_ATTR_SENDER_ID_REQUEST || gdoi_attr_uint(at, &want) != 0)
 			return ex_fail(ex, N_ATTRIBUTES_NOT_SUPPORTED, out, GDOI_E_ATTR);
 	}
-	ex->px_nsids = 0;
-	ncm = n_counter_mode(&ex->px_pol);
+	ex->px_w->w_nsids = 0;
+	ncm = n_counter_mode(ex->px_pol);
 	if (want && ops->sid_alloc && ncm) {
 		k = ops->sid_alloc(ops->arg, ex->px_p1, ex->px_group,
-		    want > UINT32_MAX ? UINT32_MAX : (unsigned)want, ex->px_sids, ncm);
+		    want > UINT32_MAX ? UINT32_MAX : (unsigned)want, ex->px_w->w_sids, ncm);
 		if (k < 0)
 			return ex_fail(ex, -k <= 0xffff ? (uint16_t)-k : 0, out, GDOI_E_INVAL);
 		if ((size_t)k > ncm)
 			return ex_fail(ex, 0, out, GDOI_E_INVAL);
-		ex->px_nsids = (size_t)k;
+		ex->px_w->w_nsids = (size_t)k;
 	}
 	memset(pl, 0, sizeof(pl));
 	pl[0].pl_type = GDOI_PL_SEQ;
 	pl[0].pl_u.seq = ops->seq ? ops->seq(ops->arg, ex->px_group) : 0;
 	if ((a = gdoi_arena_new()) == NULL)
 		return ex_fail(ex, 0, out, GDOI_E_NOMEM);
-	memcpy(ex->px_iv, r->r_iv, ex->px_blk);
-	err = gdoi_policy_kd_build(&ex->px_pol, ex->px_sids, ex->px_nsids, a, &pl[1]);
+	memcpy(ex->px_w->w_iv, r->r_iv, ex->px_w->w_blk);
+	err = gdoi_policy_kd_build(ex->px_pol, ex->px_w->w_sids, ex->px_w->w_nsids, a, &pl[1]);
 	if (err == 0)
-		err = send_msg(ex->px_p1, ex->px_msgid, pre, hash_prefix(ex, 4, pre), ex->px_iv, pl,
+		err = send_msg(ex->px_p1, ex->px_msgid, pre, hash_prefix(ex, 4, pre), ex->px_w->w_iv, pl,
 		    2, out);
 	gdoi_arena_free(a);	/* wipes the key copies */
 	if (err == 0)
 		err = cache_set(&ex->px_c[1], msg, len, out);
 	if (err)
 		return ex_fail(ex, 0, out, err);
-	/* The keys went out: the exchange keeps only the encrypted answer. */
-	gdoi_gpolicy_clear(&ex->px_pol);
+	/* The keys went out: the policy copy is wiped now; the rest of the
+	 * work area (the Sender IDs granted) goes with gdoi_pull_compact.
+	 * The exchange keeps the encrypted answer to message 3 and the digest
+	 * of message 1 (a late copy is dropped quietly: the GM had message 2
+	 * when it sent message 3). */
+	gdoi_gpolicy_clear(ex->px_pol);
+	if (ex->px_c[0].c_tx) {
+		OPENSSL_cleanse(ex->px_c[0].c_tx, ex->px_c[0].c_txlen);
+		free(ex->px_c[0].c_tx);
+		ex->px_c[0].c_tx = NULL;
+		ex->px_c[0].c_txlen = 0;
+	}
 	ex->px_state = PS_DONE;
 	ex->px_at = now + GDOI_PULL_LINGER_MS;
 	out->o_events |= GDOI_PULL_EV_DONE;
@@ -879,8 +922,8 @@ gdoi_pull_input(struct gdoi_pull *ex, const uint8_t *msg, size_t len, uint64_t n
 	for (i = 0; i < NELEM(ex->px_c); i++) {
 		const struct pull_cache *c = &ex->px_c[i];
 
-		if (c->c_valid && c->c_tx && memcmp(c->c_rx, dig, sizeof(dig)) == 0) {
-			cache_send(c, out);
+		if (c->c_valid && memcmp(c->c_rx, dig, sizeof(dig)) == 0) {
+			cache_send(c, out);	/* nothing when the answer was dropped */
 			out->o_events |= GDOI_PULL_EV_DUPLICATE;
 			rx_free(&r);
 			return GDOI_OK;
@@ -933,6 +976,8 @@ gdoi_pull_tick(struct gdoi_pull *ex, uint64_t now_ms, struct gdoi_pull_out *out)
 	case PS_DONE:
 		ex->px_state = PS_EXPIRED;
 		ex->px_at = 0;
+		if (!ex->px_gm)
+			work_drop(ex);
 		cache_drop(&ex->px_c[0]);
 		cache_drop(&ex->px_c[1]);
 		out->o_events |= GDOI_PULL_EV_EXPIRED;
@@ -961,6 +1006,13 @@ gdoi_pull_abort(struct gdoi_pull *ex, uint16_t notify, struct gdoi_pull_out *out
 	/* The peer already knows: report without sending anything. */
 	(void)ex_fail(ex, 0, out, GDOI_OK);
 	out->o_notify = notify;
+}
+
+void
+gdoi_pull_compact(struct gdoi_pull *ex)
+{
+	if (ex != NULL && !ex->px_gm && gdoi_pull_done(ex))
+		work_drop(ex);
 }
 
 /* ------------------------------------------------------------------ */
@@ -993,15 +1045,15 @@ gdoi_pull_done(const struct gdoi_pull *ex)
 const struct gdoi_gpolicy *
 gdoi_pull_policy(const struct gdoi_pull *ex)
 {
-	return ex && ex->px_gm && ex->px_state == PS_DONE ? &ex->px_pol : NULL;
+	return ex && ex->px_gm && ex->px_state == PS_DONE ? ex->px_pol : NULL;
 }
 
 size_t
 gdoi_pull_sids(const struct gdoi_pull *ex, const struct gdoi_sid_grant **g)
 {
 	if (g)
-		*g = ex ? ex->px_sids : NULL;
-	if (ex == NULL || ex->px_gm || !gdoi_pull_done(ex))
+		*g = ex && ex->px_w ? ex->px_w->w_sids : NULL;
+	if (ex == NULL || ex->px_gm || !gdoi_pull_done(ex) || ex->px_w == NULL)
 		return 0;
-	return ex->px_nsids;
+	return ex->px_w->w_nsids;
 }

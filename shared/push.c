@@ -155,25 +155,141 @@ rsa_verify1(EVP_PKEY *k, const EVP_MD *md, int raw, const uint8_t *dg, size_t dg
 	return ok;
 }
 
-/* Our public key (DER SPKI), RSA only, or NULL. */
+/*
+ * The KEK's public key, parsed.  Decoding a DER SubjectPublicKeyInfo goes
+ * through OpenSSL's decoder framework, which costs far more than the RSA
+ * verification itself (~400 us against ~25 us), and every rekey under a
+ * KEK carries the same key: the last PUB_CACHE_SLOTS keys parsed are kept
+ * here, found by their DER octets (compared in full).  A cache by value,
+ * not a pointer in struct gdoi_kek, so the KEK structs that callers copy
+ * by assignment never share or leak an EVP_PKEY.  Public keys only;
+ * callers in several threads (gdoi-bench-limits) share it under a lock.
+ */
+#define PUB_CACHE_SLOTS 4
+
+struct pub_slot {
+	uint8_t *ps_der;          /* owned */
+	size_t ps_len;
+	EVP_PKEY *ps_key;         /* one reference held by the cache */
+	uint64_t ps_used;
+};
+
+static struct pub_slot pub_cache[PUB_CACHE_SLOTS];
+static uint64_t pub_tick;
+static CRYPTO_ONCE pub_once = CRYPTO_ONCE_STATIC_INIT;
+static CRYPTO_RWLOCK *pub_lock;
+
+static void
+pub_lock_init(void)
+{
+	pub_lock = CRYPTO_THREAD_lock_new();
+}
+
+static int
+pub_cache_lock(void)
+{
+	return CRYPTO_THREAD_run_once(&pub_once, pub_lock_init) == 1 && pub_lock != NULL &&
+	    CRYPTO_THREAD_write_lock(pub_lock) == 1;
+}
+
+/* A new reference to the cached key of der, or NULL.  Under the lock. */
 static EVP_PKEY *
-load_pub(const struct gdoi_kek *kek)
+pub_cache_get(const uint8_t *der, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < PUB_CACHE_SLOTS; i++) {
+		struct pub_slot *ps = &pub_cache[i];
+
+		if (ps->ps_key != NULL && ps->ps_len == len && memcmp(ps->ps_der, der, len) == 0) {
+			if (EVP_PKEY_up_ref(ps->ps_key) != 1)
+				return NULL;
+			ps->ps_used = ++pub_tick;
+			return ps->ps_key;
+		}
+	}
+	return NULL;
+}
+
+/* Keep k (parsed from der) in the least recently used slot.  Under the lock. */
+static void
+pub_cache_put(const uint8_t *der, size_t len, EVP_PKEY *k)
+{
+	struct pub_slot *ps = &pub_cache[0];
+	uint8_t *copy;
+	size_t i;
+
+	for (i = 1; i < PUB_CACHE_SLOTS; i++)
+		if (pub_cache[i].ps_used < ps->ps_used)
+			ps = &pub_cache[i];
+	if ((copy = malloc(len)) == NULL || EVP_PKEY_up_ref(k) != 1) {
+		free(copy);
+		return;
+	}
+	memcpy(copy, der, len);
+	free(ps->ps_der);
+	EVP_PKEY_free(ps->ps_key);
+	ps->ps_der = copy;
+	ps->ps_len = len;
+	ps->ps_key = k;
+	ps->ps_used = ++pub_tick;
+}
+
+void
+gdoi_push_key_cache_flush(void)
+{
+	size_t i;
+
+	if (!pub_cache_lock())
+		return;
+	for (i = 0; i < PUB_CACHE_SLOTS; i++) {
+		free(pub_cache[i].ps_der);
+		EVP_PKEY_free(pub_cache[i].ps_key);
+		memset(&pub_cache[i], 0, sizeof(pub_cache[i]));
+	}
+	CRYPTO_THREAD_unlock(pub_lock);
+}
+
+EVP_PKEY *
+gdoi_push_pubkey(const uint8_t *der, size_t len)
 {
 	const unsigned char *q;
 	EVP_PKEY *k;
+	int locked;
 
-	if (kek->kek_pub == NULL || kek->kek_publen == 0 || kek->kek_publen > 0x10000)
+	if (der == NULL || len == 0 || len > 0x10000)
 		return NULL;
-	q = kek->kek_pub;
+	if ((locked = pub_cache_lock())) {
+		k = pub_cache_get(der, len);
+		CRYPTO_THREAD_unlock(pub_lock);
+		if (k != NULL)
+			return k;
+	}
+	q = der;
 	ERR_set_mark();
-	k = d2i_PUBKEY(NULL, &q, (long)kek->kek_publen);
+	k = d2i_PUBKEY(NULL, &q, (long)len);
 	ERR_pop_to_mark();
-	if (k != NULL && (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA ||
-	    q != kek->kek_pub + kek->kek_publen)) {
+	if (k != NULL && (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA || q != der + len)) {
 		EVP_PKEY_free(k);
 		k = NULL;
 	}
+	if (k != NULL && locked && pub_cache_lock()) {
+		EVP_PKEY *again = pub_cache_get(der, len);
+
+		if (again != NULL) /* another thread was first */
+			EVP_PKEY_free(again);
+		else
+			pub_cache_put(der, len, k);
+		CRYPTO_THREAD_unlock(pub_lock);
+	}
 	return k;
+}
+
+/* Our public key (DER SPKI), RSA only, or NULL; the caller frees it. */
+static EVP_PKEY *
+load_pub(const struct gdoi_kek *kek)
+{
+	return gdoi_push_pubkey(kek->kek_pub, kek->kek_publen);
 }
 
 /* ------------------------------------------------------------------ */

@@ -21,7 +21,8 @@
 #include "gdoi/tree.h"
 
 #define GDOI_CTL_VERSION 1
-#define GDOI_CTL_MAX (4u << 20)
+/* 32 MiB: "show crypto gdoi ks members" with 50,000 members and more */
+#define GDOI_CTL_MAX (32u << 20)
 #define GDOI_CTL_HDR 8
 
 enum gdoi_ctl_type {

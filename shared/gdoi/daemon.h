@@ -84,6 +84,15 @@ int gdoi_udp_bind(uint8_t af, const uint8_t *addr, uint16_t port);
 /** One datagram: its length, or -errno (-EAGAIN when none). */
 ssize_t gdoi_udp_recv(int fd, uint8_t *buf, size_t cap, struct gdoi_p1_peer *from);
 int gdoi_udp_send(int fd, const struct gdoi_p1_peer *to, const uint8_t *buf, size_t len);
+/** Datagrams per sendmmsg/recvmmsg call. */
+#define GDOI_UDP_BATCH 64
+/**
+ * The same datagram (buf, len; borrowed) to each of the n peers of to[],
+ * GDOI_UDP_BATCH per sendmmsg.  sent[i] (caller's, n octets) is set to 1
+ * for each peer the kernel took it for, else 0.  Returns that count.
+ */
+size_t gdoi_udp_send_many(int fd, const struct gdoi_p1_peer *to, size_t n, const uint8_t *buf,
+    size_t len, uint8_t *sent);
 /** The local address the kernel would use to reach peer (4 or 16 octets). */
 int gdoi_udp_local_for(const struct gdoi_p1_peer *peer, uint8_t *addr);
 /**

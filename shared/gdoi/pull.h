@@ -138,8 +138,14 @@ int gdoi_pull_done(const struct gdoi_pull *ex);
 /** GM after DONE: the policy received (borrowed; move it out with
  *  gdoi_gpolicy_copy + the exchange's free). */
 const struct gdoi_gpolicy *gdoi_pull_policy(const struct gdoi_pull *ex);
-/** KS after DONE: the sender IDs granted (may be none). */
+/** KS after DONE: the sender IDs granted (may be none), until gdoi_pull_compact. */
 size_t gdoi_pull_sids(const struct gdoi_pull *ex, const struct gdoi_sid_grant **g);
+/**
+ * KS after DONE, once the sender IDs were read: free (wiped) everything
+ * but what answers a retransmitted message 3 while the exchange lingers.
+ * No-op otherwise (a GM keeps its policy until gdoi_pull_free).
+ */
+void gdoi_pull_compact(struct gdoi_pull *ex);
 
 void gdoi_pull_free(struct gdoi_pull *ex);
 

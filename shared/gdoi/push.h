@@ -156,6 +156,19 @@ int gdoi_push_open(const struct gdoi_kek *kek, const uint8_t *msg, size_t len,
 void gdoi_push_rx_clear(struct gdoi_push_rx *rx);
 
 /**
+ * gdoi_push_open keeps the last few KEK public keys it parsed (found by
+ * their DER octets, so copies of a struct gdoi_kek need no care): drop
+ * them all.  For tests and leak checkers; never needed for correctness.
+ */
+void gdoi_push_key_cache_flush(void);
+/**
+ * The RSA public key of a DER SubjectPublicKeyInfo (exactly len octets),
+ * or NULL: through that cache, a new reference the caller frees
+ * (EVP_PKEY_free).  policy.c checks announced KEK keys with it.
+ */
+EVP_PKEY *gdoi_push_pubkey(const uint8_t *der, size_t len);
+
+/**
  * For tests and gdoidump: decrypt a PUSH under kek into a new buffer
  * holding HDR (with the E flag cleared and the length of the plaintext
  * form) followed by the plaintext payloads (padding included), which

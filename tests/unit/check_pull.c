@@ -862,16 +862,23 @@ START_TEST(test_duplicates)
 	ck_assert_uint_eq(out.o_len, r.m[4].n);
 	ck_assert_mem_eq(out.o_msg, r.m[4].b, r.m[4].n);
 	ck_assert_int_eq(ks.ks_seq_calls, 1);
-	/* A late copy of message 1 after DONE: still message 2. */
+	/* A late copy of message 1 after DONE: known, dropped quietly (the GM
+	 * had message 2 when it sent message 3; the KS kept only its digest). */
 	ck_assert_int_eq(gdoi_pull_input(r.ks, r.m[1].b, r.m[1].n, 9, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_PULL_EV_DUPLICATE);
-	ck_assert_mem_eq(out.o_msg, r.m[2].b, r.m[2].n);
+	ck_assert_uint_eq(out.o_len, 0);
+	/* ... while message 3 still gets message 4 */
+	ck_assert_int_eq(gdoi_pull_input(r.ks, r.m[3].b, r.m[3].n, 9, &out), 0);
+	ck_assert_uint_eq(out.o_events, GDOI_PULL_EV_DUPLICATE);
+	ck_assert_mem_eq(out.o_msg, r.m[4].b, r.m[4].n);
 	/* The GM completes; a second message 4 is dropped. */
 	ck_assert_int_eq(gdoi_pull_input(r.gm, r.m[4].b, r.m[4].n, 10, &out), 0);
 	ck_assert_uint_eq(out.o_events, GDOI_PULL_EV_DONE);
 	ck_assert_int_lt(gdoi_pull_input(r.gm, r.m[4].b, r.m[4].n, 11, &out), 0);
 	ck_assert_uint_eq(out.o_events, 0);
 	ck_assert_uint_eq(out.o_len, 0);
+	ck_assert_uint_eq(gdoi_pull_policy(r.gm)->gp_seq, SEQ);
+	gdoi_pull_compact(r.gm);	/* a GM keeps its policy */
 	ck_assert_uint_eq(gdoi_pull_policy(r.gm)->gp_seq, SEQ);
 	reg_free(&r);
 }
@@ -963,6 +970,11 @@ START_TEST(test_linger)
 	struct reg r;
 
 	reg_to(&r, 4, 5000);
+	/* what the KS does once it read the Sender IDs: the exchange keeps
+	 * only the answer to message 3, which still works */
+	gdoi_pull_compact(r.ks);
+	ck_assert_uint_eq(gdoi_pull_sids(r.ks, NULL), 0);
+	gdoi_pull_compact(r.gm);	/* no-op on a GM */
 	ck_assert_uint_eq(gdoi_pull_next_deadline(r.ks), 5000 + GDOI_PULL_LINGER_MS);
 	gdoi_pull_tick(r.ks, 5000 + GDOI_PULL_LINGER_MS - 1, &out);
 	ck_assert_uint_eq(out.o_events, 0);

@@ -308,6 +308,44 @@ START_TEST(test_wrong_kek)
 }
 END_TEST
 
+/*
+ * The parsed public key is cached by its DER octets: a KEK with another
+ * public key is never verified with the cached one, more keys than the
+ * cache holds still work, and a flush changes nothing but speed.
+ */
+START_TEST(test_key_cache)
+{
+	struct fx f;
+	struct gdoi_kek k;
+	EVP_PKEY *extra[6];
+	uint8_t *spki[6];
+	size_t spki_len[6], i;
+
+	fx_init(&f, SIG_HASH_SHA256);
+	fx_build(&f);
+	ck_assert_int_eq(open_reason(&f.cur, f.msg, f.len, 0, 0), PUSH_OK);
+	ck_assert_int_eq(open_reason(&f.cur, f.msg, f.len, 0, 0), PUSH_OK); /* cached */
+	/* the same KEK but the announced public key of another signer */
+	for (i = 0; i < 6; i++) {
+		extra[i] = testkey_rsa("check_push", 1024, &spki[i], &spki_len[i]);
+		k = f.cur;
+		k.kek_pub = spki[i];
+		k.kek_publen = spki_len[i];
+		ck_assert_int_eq(open_reason(&k, f.msg, f.len, 0, 0), PUSH_BAD_SIG);
+	}
+	/* the right key again, after the others pushed it out of the cache */
+	ck_assert_int_eq(open_reason(&f.cur, f.msg, f.len, 0, 0), PUSH_OK);
+	gdoi_push_key_cache_flush();
+	ck_assert_int_eq(open_reason(&f.cur, f.msg, f.len, 0, 0), PUSH_OK);
+	gdoi_push_key_cache_flush();
+	for (i = 0; i < 6; i++) {
+		EVP_PKEY_free(extra[i]);
+		free(spki[i]);
+	}
+	fx_free(&f);
+}
+END_TEST
+
 /* SHA-1 signatures, and the raw (no DigestInfo) form. */
 START_TEST(test_sig_variants)
 {
@@ -473,6 +511,7 @@ push_suite(void)
 	tcase_add_test(tc, test_replay);
 	tcase_add_test(tc, test_wrong_signer);
 	tcase_add_test(tc, test_wrong_kek);
+	tcase_add_test(tc, test_key_cache);
 	tcase_add_test(tc, test_sig_variants);
 	tcase_add_test(tc, test_shapes);
 	tcase_add_test(tc, test_truncation);
