@@ -134,8 +134,8 @@ calcf() { awk "BEGIN { printf \"$1\", $2 }" </dev/null; }
 now() { date +%s.%N; }
 
 # The KS's keyvalue status: ksval KEY (the group's key, e.g. registrations)
-# "ks policy": the group counters without the member list (which the
-# other forms include, and which outgrows a control reply at 10,000 GMs)
+# "ks policy": the group counters without the member list (the other
+# forms list members: the first 100, or all of them for "ks members")
 ks_show() { "$CTL" -s "$RUN/ks.sock" -f keyvalue show crypto gdoi ks policy 2>/dev/null; }
 ksval() { ks_show | sed -n "s|^group\.$GROUP\.$1=||p" | head -n 1; }
 rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
