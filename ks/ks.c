@@ -26,6 +26,7 @@
 #include "gdoi/ctl.h"
 #include "gdoi/names.h"
 #include "gdoi/wire.h"
+#include "gdoi/dhpool.h"
 #include "ks.h"
 
 uint64_t
@@ -1163,11 +1164,27 @@ ks_reload_cb(void *arg)
 	return ks_reload(arg);
 }
 
+/* DH pairs made ahead by worker threads for the Phase 1 groups offered. */
+static void
+ks_dhpool(const struct gdoi_conf *c)
+{
+	unsigned groups[GDOI_DHPOOL_GROUPS], threads;
+	size_t i, n = 0;
+
+	threads = c->c_dh_workers >= 0 ? (unsigned)c->c_dh_workers : gdoi_dhpool_default_threads();
+	for (i = 0; i < c->c_nike && n < GDOI_DHPOOL_GROUPS; i++)
+		groups[n++] = c->c_ike[i].pp_group;
+	if (gdoi_dhpool_start(groups, n, threads, 256) == 0 && threads > 0)
+		gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_DH_POOL", "%u thread%s make Phase 1 DH key "
+		    "pairs ahead of need", threads, threads == 1 ? "" : "s");
+}
+
 static void
 ks_start(void *arg)
 {
 	struct ks *k = arg;
 
+	ks_dhpool(k->k_conf);
 	gdoi_log("GDOI", GDOI_LOG_NOTICE, "KS_START", "Key server started with %zu group%s from %s",
 	    k->k_ngroups, k->k_ngroups == 1 ? "" : "s", k->k_opts.o_conf);
 }
@@ -1371,6 +1388,7 @@ ks_reload(struct ks *k)
 	}
 	gdoi_conf_free(k->k_conf);
 	k->k_conf = c;
+	ks_dhpool(c);
 	gdoi_log("GDOI", GDOI_LOG_NOTICE, "CONFIG_RELOADED", "Configuration %s reloaded",
 	    c->c_file);
 	return 0;
@@ -1411,6 +1429,7 @@ ks_free(struct ks *k)
 {
 	size_t i;
 
+	gdoi_dhpool_stop();
 	while (k->k_sas != NULL)
 		ks_sa_free(k, k->k_sas);
 	free(k->k_sahash);

@@ -685,7 +685,7 @@ ld_daemon(struct ld *l, const xmlNode *n)
 {
 	struct gdoi_conf *c = l->l_c;
 	const xmlNode *k;
-	unsigned long port;
+	unsigned long port, workers;
 	size_t i;
 
 	if (c->c_ctl_socket != NULL || c->c_pid_file != NULL || c->c_state_dir != NULL ||
@@ -696,8 +696,10 @@ ld_daemon(struct ld *l, const xmlNode *n)
 	    attr_dup(l, n, "state-dir", 0, &c->c_state_dir) != 0 ||
 	    attr_dup(l, n, "keylog", 0, &c->c_keylog) != 0 ||
 	    attr_dup(l, n, "control-group", 0, &c->c_ctl_group) != 0 ||
-	    attr_uint(l, n, "port", 1, 65535, 0, PORT_DEF, &port) != 0)
+	    attr_uint(l, n, "port", 1, 65535, 0, PORT_DEF, &port) != 0 ||
+	    attr_uint(l, n, "dh-workers", 0, 8, 0, 1000, &workers) != 0)
 		return -1;
+	c->c_dh_workers = workers == 1000 ? -1 : (int)workers;
 	if (c->c_ctl_group != NULL && getgrnam(c->c_ctl_group) == NULL)
 		return ld_fail(l, n, "control-group: no group %s on this system", c->c_ctl_group);
 	c->c_port = (uint16_t)port;
@@ -1434,6 +1436,7 @@ ld_doc(struct ld *l, const xmlNode *root)
 	if (count_children(root, "isakmp") == 0)
 		return ld_fail(l, root, "isakmp is missing");
 	c->c_port = PORT_DEF;
+	c->c_dh_workers = -1;
 
 	for (k = root->children; k != NULL; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
@@ -1530,7 +1533,8 @@ static const struct {
 	{ "gdoi", "", "daemon isakmp datapath access-list transform-set ipsec-profile group" },
 	{ "datapath", "xfrm interface local-address outbound-switch reqid priority mark "
 	  "wan-mark nft-table esp-keylog", "" },
-	{ "daemon", "control-socket control-group pid-file state-dir keylog port", "listen" },
+	{ "daemon", "control-socket control-group pid-file state-dir keylog port dh-workers",
+	  "listen" },
 	{ "listen", "address", "" },
 	{ "isakmp", "", "policy key certificates identity" },
 	{ "policy", "priority encryption key-length hash authentication group lifetime", "" },

@@ -279,8 +279,25 @@ done:
 	return ok;
 }
 
+/* Where gdoi_dh_new() looks first (a daemon's pool of precomputed pairs). */
+static gdoi_dh_source_fn dh_source;
+
+void
+gdoi_dh_set_source(gdoi_dh_source_fn fn)
+{
+	dh_source = fn;
+}
+
 int
 gdoi_dh_new(unsigned ike_group, struct gdoi_dh **out)
+{
+	if (out != NULL && dh_source != NULL && dh_source(ike_group, out) == 0 && *out != NULL)
+		return GDOI_OK;
+	return gdoi_dh_generate(ike_group, out);
+}
+
+int
+gdoi_dh_generate(unsigned ike_group, struct gdoi_dh **out)
 {
 	const struct dh_group *g = dh_find(ike_group);
 	EVP_PKEY_CTX *pctx = NULL;

@@ -150,6 +150,7 @@ struct gdoi_conf {
 	} *c_listen;                /**< KS: listen addresses (none = 0.0.0.0 and ::) */
 	size_t c_nlisten;
 	uint16_t c_port;            /**< UDP port, default 848 */
+	int c_dh_workers;           /**< KS: DH precomputation threads, -1 = as many as CPUs - 1 */
 	/* GM: the kernel datapath (<datapath>); off when the element is absent */
 	struct gdoi_conf_dp {
 		uint8_t dp_on;          /**< the element is there */

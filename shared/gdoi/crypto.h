@@ -81,6 +81,15 @@ struct gdoi_dh;
  * gdoi_dh_free(); on failure *out is NULL.
  */
 int gdoi_dh_new(unsigned ike_group, struct gdoi_dh **out);
+/** The same, always generating the pair now (thread-safe; what a pool calls). */
+int gdoi_dh_generate(unsigned ike_group, struct gdoi_dh **out);
+/**
+ * A source gdoi_dh_new() asks first: it returns 0 with *out set to a
+ * fresh, never used pair of that group (the caller owns it), or nonzero
+ * (then gdoi_dh_new() generates one).  NULL: none (the default).
+ */
+typedef int (*gdoi_dh_source_fn)(unsigned ike_group, struct gdoi_dh **out);
+void gdoi_dh_set_source(gdoi_dh_source_fn fn);
 
 /**
  * Length of the KE payload value of a group, or 0 if unsupported:
