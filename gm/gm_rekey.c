@@ -272,6 +272,7 @@ gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg
 	static struct gdoi_push_rx rx;
 	static uint8_t ack[GDOI_ACK_MSG_MAX];
 	size_t acklen = 0;
+	int want_ack;
 	uint64_t old_kek_expiry;
 	struct gm_group *g = NULL;
 	const struct gdoi_kek *kek = NULL;
@@ -281,10 +282,9 @@ gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg
 	size_t i;
 
 	gdoi_peer_str(peer, from, sizeof(from));
-	if (len >= ISAKMP_HDR_LEN && group_for_spi(m, msg, now, &kek) == NULL &&
-	    late_for_deleted_kek(m, msg, now))
-		return;
 	if (len < ISAKMP_HDR_LEN || (g = group_for_spi(m, msg, now, &kek)) == NULL) {
+		if (len >= ISAKMP_HDR_LEN && late_for_deleted_kek(m, msg, now))
+			return;
 		m->m_rx_bad++;
 		gdoi_log_rl(&m->m_rl_bad, now, "GDOI", GDOI_LOG_WARNING, "GM_REKEY_REJECTED",
 		    "Rekey from %s dropped: %s", from,
@@ -315,15 +315,16 @@ gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg
 	g->g_last_rekey_time = time(NULL);
 	/* RFC 8263: acknowledge, keyed by the KEK that protected it (built
 	 * now: installing a new KEK replaces that one), to where it came from */
-	if (rx.rx_ack != 0)
+	if ((want_ack = rx.rx_ack != 0))
 		acklen = ack_build(g, kek, rx.rx_ack, rx.rx_seq, ack, sizeof(ack));
 	if (!rx.rx_has_sa || is_repeat(g, &rx.rx_pol)) {
-		/* a retransmission of what we hold: only SEQ moves */
+		/* a retransmission of what we hold: only SEQ moves (acknowledged
+		 * again: the KS retransmits because our first ACK was lost) */
 		g->g_rekey_repeats++;
 		g->g_pol.gp_seq = rx.rx_seq;
 		g->g_pol.gp_has_seq = 1;
 		gdoi_push_rx_clear(&rx);
-		if (rx.rx_ack != 0)
+		if (want_ack)
 			ack_send(m, g, peer, ack, acklen);
 		return;
 	}
@@ -352,7 +353,7 @@ gm_rekey_input(struct gm *m, const struct gdoi_p1_peer *peer, const uint8_t *msg
 			    "Group %s: the KS now rekeys the KEK before expiry", g->g_name);
 		}
 	}
-	if (rx.rx_ack != 0)
+	if (want_ack)
 		ack_send(m, g, peer, ack, acklen);
 	gm_mcast_update(m, g);
 	for (i = 0; i < rx.rx_ndel_tek; i++)
