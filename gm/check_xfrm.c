@@ -23,6 +23,7 @@
 
 #include "gdoi/log.h"
 #include "gdoi/wire.h"
+#include "nl.h"
 #include "xfrm.h"
 
 /* The builders' tests use a configured mark (so the attribute shows);
@@ -554,7 +555,6 @@ START_TEST(pol_wan_scope)
 		nlh = req(b, (size_t)i);
 		ck_assert_int_eq(pinfo(nlh)->sel.ifindex, 0);
 		m = attr(nlh, sizeof(struct xfrm_userpolicy_info), 1, XFRMA_MARK, sizeof(*m));
-		ck_assert_ptr_nonnull(m);
 		ck_assert_uint_eq(m->v, 0x40000000);
 		ck_assert_uint_eq(m->m, 0x40000000);
 	}
@@ -567,7 +567,6 @@ START_TEST(pol_wan_scope)
 	id = mnl_nlmsg_get_payload(nlh);
 	ck_assert_int_eq(id->sel.ifindex, 0);
 	m = attr(nlh, sizeof(*id), 0, XFRMA_MARK, sizeof(*m));
-	ck_assert_ptr_nonnull(m);
 	ck_assert_uint_eq(m->v, 0x40000000);
 	gdoi_xfrm_batch_free(b);
 }
@@ -619,6 +618,101 @@ START_TEST(ev_expire_parse)
 	((struct nlmsghdr *)buf)->nlmsg_len = MNL_NLMSG_HDRLEN + 8;
 	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), -1);
 	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, 4, &ev), -1);
+	/* a length beyond the buffer: malformed */
+	len = expire_msg(buf, sizeof(buf), 0x4d01, 1, 0x1000);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len - 1, &ev), -1);
+}
+END_TEST
+
+/* An XFRM_MSG_ACQUIRE for a policy of priority prio. */
+static size_t
+acquire_msg(uint8_t *buf, size_t cap, uint32_t prio)
+{
+	struct nlmsghdr *nlh;
+	struct xfrm_user_acquire ua;
+
+	memset(buf, 0, cap);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = XFRM_MSG_ACQUIRE;
+	memset(&ua, 0, sizeof(ua));
+	ua.policy.priority = prio;
+	ua.sel.family = AF_INET;
+	ck_assert_int_eq(inet_pton(AF_INET, "10.1.0.10", &ua.sel.daddr), 1);
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(ua)), &ua, sizeof(ua));
+	return nlh->nlmsg_len;
+}
+
+START_TEST(ev_acquire_parse)
+{
+	uint8_t buf[1024];
+	struct gdoi_xfrm_ev ev;
+	size_t len;
+
+	/* ours: a policy in our priority band */
+	len = acquire_msg(buf, sizeof(buf), 1000 + 5);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), 1);
+	ck_assert_uint_eq(ev.ev_type, GDOI_XFRM_EV_ACQUIRE);
+	ck_assert_uint_eq(ev.ev_reqid, 0x4d01);
+	ck_assert_uint_eq(ev.ev_dst.xa_af, 4);
+	ck_assert_uint_eq(ev.ev_dst.xa_addr[3], 10);
+	/* below and above the band: not ours */
+	len = acquire_msg(buf, sizeof(buf), 999);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), 0);
+	len = acquire_msg(buf, sizeof(buf), 1000 + GDOI_XFRM_PRIO_SPAN);
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), 0);
+	/* shorter than its fixed part: malformed */
+	((struct nlmsghdr *)buf)->nlmsg_len = MNL_NLMSG_HDRLEN + 16;
+	ck_assert_int_eq(gdoi_xfrm_ev_parse(&cfg, buf, len, &ev), -1);
+}
+END_TEST
+
+/* An NLMSG_ERROR with extended-ACK text; uncapped, it echoes a request
+ * whose header claims echo_len octets (8 of payload are there). */
+static void
+ack_msg(uint8_t *buf, size_t cap, int capped, uint32_t echo_len, const char *text)
+{
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+
+	memset(buf, 0, cap);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS | (capped ? NLM_F_CAPPED : 0);
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -EINVAL;
+	e->msg.nlmsg_len = echo_len;
+	if (!capped)
+		(void)mnl_nlmsg_put_extra_header(nlh, 8);
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+}
+
+START_TEST(ext_ack_text)
+{
+	uint8_t buf[256];
+	char msg[64];
+
+	ack_msg(buf, sizeof(buf), 1, 0, "Requested type not found");
+	gdoi_nl_ext_ack((struct nlmsghdr *)buf, msg, sizeof(msg));
+	ck_assert_str_eq(msg, "Requested type not found");
+	ack_msg(buf, sizeof(buf), 0, MNL_NLMSG_HDRLEN + 8, "echoed");
+	gdoi_nl_ext_ack((struct nlmsghdr *)buf, msg, sizeof(msg));
+	ck_assert_str_eq(msg, "echoed");
+	ck_assert_ptr_nonnull(gdoi_nl_err((struct nlmsghdr *)buf, 0));
+	ck_assert_ptr_null(gdoi_nl_err((struct nlmsghdr *)buf, 1));  /* another port */
+	/* an echoed length beyond the message, or under a header: no text */
+	ack_msg(buf, sizeof(buf), 0, 0xfffffff0u, "echoed");
+	strcpy(msg, "x");
+	gdoi_nl_ext_ack((struct nlmsghdr *)buf, msg, sizeof(msg));
+	ck_assert_str_eq(msg, "");
+	ack_msg(buf, sizeof(buf), 0, 4, "echoed");
+	gdoi_nl_ext_ack((struct nlmsghdr *)buf, msg, sizeof(msg));
+	ck_assert_str_eq(msg, "");
+	/* shorter than an nlmsgerr: no text, and not an ACK */
+	ack_msg(buf, sizeof(buf), 1, 0, "short");
+	((struct nlmsghdr *)buf)->nlmsg_len = MNL_NLMSG_HDRLEN + 8;
+	gdoi_nl_ext_ack((struct nlmsghdr *)buf, msg, sizeof(msg));
+	ck_assert_str_eq(msg, "");
+	ck_assert_ptr_null(gdoi_nl_err((struct nlmsghdr *)buf, 0));
 }
 END_TEST
 
@@ -809,6 +903,8 @@ main(int argc, char **argv)
 		tcase_add_test(tc, batch_full_sticky);
 		tcase_add_test(tc, errno_map);
 		tcase_add_test(tc, ev_expire_parse);
+		tcase_add_test(tc, ev_acquire_parse);
+		tcase_add_test(tc, ext_ack_text);
 		suite_add_tcase(s, tc);
 	}
 	sr = srunner_create(s);

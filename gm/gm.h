@@ -101,7 +101,7 @@ struct gm {
 int gm_init(struct gm *m, const struct gdoi_daemon_opts *o);
 void gm_free(struct gm *m);
 int gm_reload(struct gm *m);
-/* the key server's (group member's) own checks of a loaded configuration */
+/* the group member's own checks of a loaded configuration (gdoi-gm -n, start, reload) */
 int gm_check_conf(const struct gdoi_conf *c, char *err, size_t cap);
 uint64_t gm_now(const struct gm *m);
 /* clear crypto gdoi: register every group again now */

@@ -49,6 +49,7 @@
 
 #include "gdoi/buf.h"
 #include "gdoi/keylog.h"
+#include "gdoi/sched.h"
 #include "gm.h"
 #include "gm_dp.h"
 #include "nft.h"
@@ -193,7 +194,7 @@ dp_want(const struct gm *m, const struct gm_group *g, struct gm_dp_grp *dg, uint
     struct dp_want *w)
 {
 	const struct gdoi_gpolicy *p = &g->g_pol;
-	uint64_t sw = (uint64_t)m->m_conf->c_dp.dp_switch_s * 1000;
+	uint32_t sw_s = m->m_conf->c_dp.dp_switch_s;
 	size_t n = 0, k, j;
 
 	if (!g->g_has_pol)
@@ -207,11 +208,13 @@ dp_want(const struct gm *m, const struct gm_group *g, struct gm_dp_grp *dg, uint
 			w[n].w_tek = t;
 			w[n++].w_sa = (struct dp_sa){ t->tek_spi, 0, (uint8_t)k };
 		}
-		/* outbound: the oldest TEK of this slot not yet due to switch */
+		/* outbound: the oldest TEK of this slot not yet due to switch
+		 * (sched.c's rule) */
 		for (j = 0; j < g->g_nprev; j++) {
 			const struct gdoi_tek *o = &g->g_prev[j];
 
-			if (same_slot(o, t) && o->tek_expiry_ms > now + sw &&
+			if (same_slot(o, t) &&
+			    now < gdoi_sched_gm_tek_switch_ms(o->tek_expiry_ms, sw_s) &&
 			    o->tek_expiry_ms < out->tek_expiry_ms)
 				out = o;
 		}
@@ -377,10 +380,9 @@ sa_add_scaled(struct gdoi_xfrm_batch *b, const struct gdoi_tek *t, const struct 
 {
 	static const struct gdoi_xfrm_addr any = { .xa_af = 4 };
 	struct gdoi_tek c = *t;
-	unsigned ts = gdoi_ev_timescale();
 
-	if (ts > 1 && c.tek_expiry_ms > now)
-		c.tek_expiry_ms = now + (c.tek_expiry_ms - now) / ts;
+	if (c.tek_expiry_ms > now)
+		c.tek_expiry_ms = now + gdoi_sched_scale(c.tek_expiry_ms - now, gdoi_ev_timescale());
 	if (c.tek_expiry_ms < now + 1000)
 		c.tek_expiry_ms = now + 1000;
 	(void)gdoi_xfrm_sa_add(b, &c, &any, dst, now);
@@ -544,30 +546,29 @@ uint64_t
 gm_dp_next_ms(const struct gm *m)
 {
 	const struct gm_dp *d = m->m_dp;
-	uint64_t sw, next = UINT64_MAX, t;
+	uint64_t next = GDOI_SCHED_NEVER, t;
+	uint32_t sw_s;
 	size_t i, j, k;
 
 	if (d == NULL)
 		return next;
 	if (d->d_dirty)
 		return d->d_last_tick + 1000;  /* retry the rebuild once a second */
-	sw = (uint64_t)m->m_conf->c_dp.dp_switch_s * 1000;
+	sw_s = m->m_conf->c_dp.dp_switch_s;
 	for (i = 0; i < m->m_ngroups; i++) {
 		const struct gm_group *g = &m->m_groups[i];
 
 		if (g->g_dp == NULL || !g->g_has_pol)
 			continue;
 		for (j = 0; j < g->g_nprev; j++) {
-			t = g->g_prev[j].tek_expiry_ms;
-			if (t > sw && t - sw > d->d_last_tick && t - sw < next)
-				next = t - sw;
-			if (t > d->d_last_tick && t < next)
-				next = t;
+			t = gdoi_sched_gm_tek_next_ms(g->g_prev[j].tek_expiry_ms, sw_s, 1,
+			    d->d_last_tick);
+			next = t < next ? t : next;
 		}
 		for (k = 0; k < g->g_pol.gp_ntek; k++) {
-			t = g->g_pol.gp_tek[k].tek_expiry_ms;
-			if (t > d->d_last_tick && t < next)
-				next = t;
+			t = gdoi_sched_gm_tek_next_ms(g->g_pol.gp_tek[k].tek_expiry_ms, sw_s, 0,
+			    d->d_last_tick);
+			next = t < next ? t : next;
 		}
 	}
 	return next;

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -37,13 +36,6 @@
 #include "gdoi/log.h"
 #include "nft.h"
 #include "nl.h"
-
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
 
 #define MSG_ROOM 2048         /* octets reserved per message */
 #define ELEM_PER_MSG 64       /* SPIs per NEWSETELEM/DELSETELEM */
@@ -626,8 +618,7 @@ struct gdoi_nft *
 gdoi_nft_open(const struct gdoi_nft_cfg *cfg)
 {
 	struct gdoi_nft *n;
-	struct timeval tv = { .tv_sec = 2 };
-	int one = 1, err;
+	int err;
 
 	if (!cfg_ok(cfg)) {
 		GLOG(ERR, "NFT", "bad table name");
@@ -639,18 +630,8 @@ gdoi_nft_open(const struct gdoi_nft_cfg *cfg)
 	n->n_cfg = *cfg;
 	if ((n->n_rbuf = malloc(RBUF_LEN)) == NULL)
 		goto fail;
-	if ((n->n_nl = mnl_socket_open(NETLINK_NETFILTER)) == NULL) {
-		GLOG(ERR, "NFT", "netlink netfilter socket: %s", strerror(errno));
+	if ((n->n_nl = gdoi_nl_open(NETLINK_NETFILTER, "NFT", "netfilter", &n->n_portid)) == NULL)
 		goto fail;
-	}
-	if (mnl_socket_bind(n->n_nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		GLOG(ERR, "NFT", "netlink netfilter bind: %s", strerror(errno));
-		goto fail;
-	}
-	(void)mnl_socket_setsockopt(n->n_nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)mnl_socket_setsockopt(n->n_nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	(void)setsockopt(mnl_socket_get_fd(n->n_nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	n->n_portid = mnl_socket_get_portid(n->n_nl);
 	n->n_seq = 1;
 	return n;
 fail:
@@ -675,14 +656,7 @@ gdoi_nft_close(struct gdoi_nft *n)
 static ssize_t
 rx(struct gdoi_nft *n, int flags)
 {
-	ssize_t len;
-
-	len = recv(mnl_socket_get_fd(n->n_nl), n->n_rbuf, RBUF_LEN, MSG_TRUNC | flags);
-	if (len > RBUF_LEN) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	return len;
+	return gdoi_nl_recv(n->n_nl, n->n_rbuf, RBUF_LEN, flags);
 }
 
 static const char *
@@ -784,10 +758,8 @@ txn(struct gdoi_nft *n, struct gdoi_nft_batch *b, int quiet)
 		rem = (int)got;
 		for (nlh = (const struct nlmsghdr *)n->n_rbuf; mnl_nlmsg_ok(nlh, rem);
 		    nlh = mnl_nlmsg_next(nlh, &rem)) {
-			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != n->n_portid ||
-			    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e))
+			if ((e = gdoi_nl_err(nlh, n->n_portid)) == NULL)
 				continue;
-			e = mnl_nlmsg_get_payload(nlh);
 			if (nlh->nlmsg_seq == seq0) {
 				if (e->error != 0 && batch_err == 0) {
 					batch_err = -e->error;
@@ -937,10 +909,9 @@ gdoi_nft_counters(struct gdoi_nft *n, uint64_t pkts[GDOI_NFT_NCHAIN])
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				goto done;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+				const struct nlmsgerr *e = gdoi_nl_err(nlh, n->n_portid);
 
-				err = nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e) ? EPROTO :
-				    -e->error;
+				err = e == NULL ? EPROTO : -e->error;
 				GLOG(WARNING, "NFT", "table %s: rule dump: %s (errno %d)",
 				    n->n_cfg.nc_table, strerror(err), err);
 				goto out;

@@ -62,6 +62,14 @@ fail() { echo "nft_check: $*"; rc=1; }
 api() { timeout 20 ip netns exec "$g" "$bin" --cmd gdoi_gm 0x4d01 $L eth0 $W "$@"; }
 api_nowan() { timeout 20 ip netns exec "$g" "$bin" --cmd gdoi_gm 0x4d01 $L eth0 0 "$@"; }
 gnft() { ip netns exec "$g" nft "$@"; }
+# send N SRC DST SPI: N raw ESP packets from s (check_nft --send)
+send() {
+	local n=$1
+	shift
+	for _ in $(seq "$n"); do
+		ip netns exec "$s" "$bin" --send "$@" $L >/dev/null || fail "send failed"
+	done
+}
 # the SPIs in the set, as "4096,12288" ("" when empty)
 elems() { gnft -j list set ip gdoi_gm spi | grep -o '"elem": \[[^]]*\]' | sed 's/.*\[//; s/\]//; s/ //g'; }
 
@@ -184,14 +192,8 @@ tcount() {
 	gnft list chain ip gdoi_test "${2:-c}" |
 		sed -n "s/.* counter packets \([0-9]*\) bytes [0-9]* comment \"$1\"$/\1/p"
 }
-for _ in 1 2 3; do
-	ip netns exec "$s" "$bin" --send 10.97.0.2 10.99.0.5 0x1000 $L >/dev/null ||
-		fail "send failed"
-done
-for _ in 1 2; do
-	ip netns exec "$s" "$bin" --send 10.97.0.2 10.99.0.5 0x2000 $L >/dev/null ||
-		fail "send failed"
-done
+send 3 10.97.0.2 10.99.0.5 0x1000
+send 2 10.97.0.2 10.99.0.5 0x2000
 sleep 0.2
 c=$(api counters) || fail "counters failed"
 # the 6 ESP packets so far arrived on eth0, the WAN (and maybe an IGMP report of s)
@@ -225,13 +227,8 @@ table ip gdoi_test {
 	}
 }
 EOF
-for _ in 1 2 3 4; do
-	ip netns exec "$s" "$bin" --send 10.97.0.2 $L 0x7777 $L >/dev/null || fail "send failed"
-done
-for _ in 1 2; do
-	ip netns exec "$s" "$bin" --send 10.98.0.2 10.98.0.1 0x7777 $L >/dev/null ||
-		fail "send failed"
-done
+send 4 10.97.0.2 $L 0x7777
+send 2 10.98.0.2 10.98.0.1 0x7777
 sleep 0.2
 for want in eth0_w=4 eth0_w5=4 eth0=4 lan0_w=0 lan0_5=2 lan0=2; do
 	got=$(tcount "${want%=*}" m)

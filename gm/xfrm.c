@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -25,13 +24,6 @@
 #include "gdoi/wire.h"
 #include "nl.h"
 #include "xfrm.h"
-
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
 
 #define XFRM_HARD_PACKETS 4293918720ULL                  /* 2^32 - 2^20 */
 #define XFRM_SOFT_PACKETS (XFRM_HARD_PACKETS / 10 * 9)   /* 3864526848 */
@@ -484,27 +476,15 @@ struct gdoi_xfrm *
 gdoi_xfrm_open(const struct gdoi_xfrm_cfg *cfg)
 {
 	struct gdoi_xfrm *x;
-	struct timeval tv = { .tv_sec = 2 };
-	int one = 1;
 
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return NULL;
 	x->x_cfg = *cfg;
 	if ((x->x_rbuf = malloc(GDOI_XFRM_BUF)) == NULL)
 		goto fail;
-	if ((x->x_nl = mnl_socket_open(NETLINK_XFRM)) == NULL) {
-		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm socket: %s", strerror(errno));
+	/* capped ACKs (nl.c): the kernel does not echo our keys back */
+	if ((x->x_nl = gdoi_nl_open(NETLINK_XFRM, "XFRM", "xfrm", &x->x_portid)) == NULL)
 		goto fail;
-	}
-	if (mnl_socket_bind(x->x_nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm bind: %s", strerror(errno));
-		goto fail;
-	}
-	/* Extended ACK text; capped ACKs: the kernel does not echo our keys back. */
-	(void)mnl_socket_setsockopt(x->x_nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)mnl_socket_setsockopt(x->x_nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	(void)setsockopt(mnl_socket_get_fd(x->x_nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	x->x_portid = mnl_socket_get_portid(x->x_nl);
 	x->x_seq = 1;
 	return x;
 fail:
@@ -529,18 +509,13 @@ gdoi_xfrm_close(struct gdoi_xfrm *x)
 static ssize_t
 rx(struct gdoi_xfrm *x)
 {
-	ssize_t n;
+	ssize_t n = gdoi_nl_recv(x->x_nl, x->x_rbuf, GDOI_XFRM_BUF, 0);
 
-	n = recv(mnl_socket_get_fd(x->x_nl), x->x_rbuf, GDOI_XFRM_BUF, MSG_TRUNC);
-	if (n < 0) {
+	if (n < 0 && errno == EMSGSIZE)
+		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm reply truncated (> %d)",
+		    GDOI_XFRM_BUF);
+	else if (n < 0)
 		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm receive: %s", strerror(errno));
-		return -1;
-	}
-	if ((size_t)n > GDOI_XFRM_BUF) {
-		gdoi_log("GDOI", GDOI_LOG_ERR, "XFRM", "netlink xfrm reply truncated (%zd > %d)",
-		    n, GDOI_XFRM_BUF);
-		return -1;
-	}
 	return n;
 }
 
@@ -599,15 +574,12 @@ gdoi_xfrm_send(struct gdoi_xfrm *x, struct gdoi_xfrm_batch *b)
 			char msg[sizeof(b->xb_msg)];
 			int res;
 
-			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != x->x_portid)
-				continue;
-			if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e) ||
+			if ((e = gdoi_nl_err(nlh, x->x_portid)) == NULL ||
 			    nlh->nlmsg_seq - seq0 >= b->xb_n)
 				continue;
 			i = nlh->nlmsg_seq - seq0;
 			if (b->xb_res[i] != 1)
 				continue;
-			e = mnl_nlmsg_get_payload(nlh);
 			res = gdoi_xfrm_errno_res(-e->error);
 			b->xb_res[i] = res;
 			acked++;
@@ -731,15 +703,18 @@ static int
 dump1(struct gdoi_xfrm *x, uint16_t type, size_t hlen,
     int (*cb)(const struct nlmsghdr *, void *), void *arg)
 {
-	uint8_t req[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct xfrm_usersa_info))];
+	union {
+		struct nlmsghdr h;      /* aligned */
+		uint8_t b[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct xfrm_usersa_info))];
+	} req;
 	struct nlmsghdr *nlh;
 	uint32_t seq = x->x_seq++;
 	unsigned rounds;
 	int rem;
 	ssize_t n;
 
-	memset(req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req);
+	memset(&req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req.b);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
@@ -760,11 +735,9 @@ dump1(struct gdoi_xfrm *x, uint16_t type, size_t hlen,
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+				const struct nlmsgerr *e = gdoi_nl_err(nlh, x->x_portid);
 
-				if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e))
-					return GDOI_XFRM_E_SYS;
-				return gdoi_xfrm_errno_res(-e->error);
+				return e == NULL ? GDOI_XFRM_E_SYS : gdoi_xfrm_errno_res(-e->error);
 			}
 			if (cb(nlh, arg) != 0)
 				return GDOI_XFRM_E_SYS;

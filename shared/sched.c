@@ -246,6 +246,25 @@ gdoi_sched_gm_rereg_at(const struct gdoi_sched_gm_in *in)
 	return w;
 }
 
+uint64_t
+gdoi_sched_gm_tek_switch_ms(uint64_t old_expiry_ms, uint32_t switch_s)
+{
+	if (old_expiry_ms == GDOI_SCHED_NEVER)
+		return GDOI_SCHED_NEVER;
+	return sat_sub(old_expiry_ms, s_to_ms(switch_s));
+}
+
+uint64_t
+gdoi_sched_gm_tek_next_ms(uint64_t expiry_ms, uint32_t switch_s, int replaced,
+			  uint64_t after_ms)
+{
+	uint64_t sw = gdoi_sched_gm_tek_switch_ms(expiry_ms, switch_s);
+
+	if (replaced && sw > after_ms)
+		return sw;
+	return expiry_ms > after_ms ? expiry_ms : GDOI_SCHED_NEVER;
+}
+
 /* ------------------------------------------------------------------ */
 /* Old-behaviour key server handling                                   */
 

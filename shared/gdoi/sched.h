@@ -234,6 +234,25 @@ struct gdoi_sched_wake gdoi_sched_gm_next(const struct gdoi_sched_gm_in *in);
  */
 struct gdoi_sched_wake gdoi_sched_gm_rereg_at(const struct gdoi_sched_gm_in *in);
 
+/**
+ * Outbound switch at a TEK rekey (DESIGN.md: the new TEK goes in inbound
+ * at once, outbound moves to it shortly before the old one expires): the
+ * moment a replaced TEK expiring at old_expiry_ms stops carrying the
+ * member's outbound traffic, switch_s before its expiry (0 when that is
+ * before the clock's start; NEVER stays NEVER).  The replaced TEK sends
+ * while now_ms < this moment, its successor from then on.
+ */
+uint64_t gdoi_sched_gm_tek_switch_ms(uint64_t old_expiry_ms, uint32_t switch_s);
+
+/**
+ * The datapath's next moment for one TEK, the first later than after_ms:
+ * for a replaced TEK (replaced 1) its outbound switch
+ * (gdoi_sched_gm_tek_switch_ms()), then for any TEK its expiry; NEVER
+ * when both have passed.
+ */
+uint64_t gdoi_sched_gm_tek_next_ms(uint64_t expiry_ms, uint32_t switch_s, int replaced,
+				   uint64_t after_ms);
+
 /* ------------------------------------------------------------------ */
 /* Old-behaviour key server handling (GM side)                         */
 

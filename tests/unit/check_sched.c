@@ -505,6 +505,33 @@ START_TEST(gm_next_orderings)
 }
 END_TEST
 
+/* The outbound switch of a replaced TEK (the datapath's rule, gm_dp.c):
+ * the old TEK sends until switch_s before it expires, the new one from
+ * then on; the datapath wakes at the switch, then at the expiry. */
+START_TEST(gm_tek_switch)
+{
+	ck_assert(gdoi_sched_gm_tek_switch_ms(S(200), 30) == S(170));
+	ck_assert(gdoi_sched_gm_tek_switch_ms(S(200), 0) == S(200));
+	/* too close to the clock's start: switched from the beginning */
+	ck_assert(gdoi_sched_gm_tek_switch_ms(S(20), 30) == 0);
+	ck_assert(gdoi_sched_gm_tek_switch_ms(S(30), 30) == 0);
+	ck_assert(gdoi_sched_gm_tek_switch_ms(GDOI_SCHED_NEVER, 30) == GDOI_SCHED_NEVER);
+	ck_assert(gdoi_sched_gm_tek_switch_ms(S(200), UINT32_MAX) == 0);
+	/* replaced: the switch, then the expiry, then nothing */
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(200), 30, 1, S(100)) == S(170));
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(200), 30, 1, S(170) - 1) == S(170));
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(200), 30, 1, S(170)) == S(200));
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(200), 30, 1, S(200) - 1) == S(200));
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(200), 30, 1, S(200)) == GDOI_SCHED_NEVER);
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(20), 30, 1, 0) == S(20));
+	/* switch 0: one moment, the expiry */
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(200), 0, 1, S(100)) == S(200));
+	/* a current TEK: only its expiry */
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(1000), 30, 0, S(100)) == S(1000));
+	ck_assert(gdoi_sched_gm_tek_next_ms(S(1000), 30, 0, S(1000)) == GDOI_SCHED_NEVER);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Old-behaviour KS                                                    */
 
@@ -826,6 +853,7 @@ sched_suite(void)
 	tcase_add_loop_test(tc, gm_next_table, 0, (int)NELEM(next_cases));
 	tcase_add_test(tc, gm_rereg_in_sample);
 	tcase_add_test(tc, gm_next_orderings);
+	tcase_add_test(tc, gm_tek_switch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("legacy");
