@@ -123,6 +123,16 @@ usage(FILE *f)
 	    INJ_COUNT_MAX);
 }
 
+/* "gdoi-inject: MESSAGE" and a newline on stderr. */
+static void
+say(const char *fmt, va_list ap)
+{
+	fprintf(stderr, PROG ": ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* A usage error: the message and a hint; returns 2 (the exit status). */
 static int
 usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int
@@ -130,11 +140,10 @@ usage_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '" PROG " --help'.\n");
+	fprintf(stderr, "Try '" PROG " --help'.\n");
 	return 2;
 }
 
@@ -146,11 +155,9 @@ fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 1;
 }
 

@@ -166,23 +166,26 @@ parse_dh(const char *s, unsigned *grp)
 	return -1;
 }
 
-/* The first line of path into psk (NUL-terminated); 0 or -1. */
+/* The first line of path into psk (NUL-terminated), read through a stdio
+ * buffer of ours that is wiped after; 0 or -1. */
 static int
 read_psk_file(const char *path, char *psk, size_t cap)
 {
+	static char iobuf[BUFSIZ];
 	FILE *f = fopen(path, "r");
 	size_t n;
+	int rc = -1;
 
 	if (f == NULL)
 		return -1;
-	if (fgets(psk, (int)cap, f) == NULL) {
-		fclose(f);
-		return -1;
+	if (setvbuf(f, iobuf, _IOFBF, sizeof(iobuf)) == 0 && fgets(psk, (int)cap, f) != NULL) {
+		n = strcspn(psk, "\r\n");
+		psk[n] = '\0';
+		rc = n == 0 ? -1 : 0;
 	}
 	fclose(f);
-	n = strcspn(psk, "\r\n");
-	psk[n] = '\0';
-	return n == 0 ? -1 : 0;
+	OPENSSL_cleanse(iobuf, sizeof(iobuf));
+	return rc;
 }
 
 /* Append s to the XML text at *o (cap left checked by the caller's

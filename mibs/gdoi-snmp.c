@@ -124,7 +124,7 @@ fetch(struct source *s)
 		snprintf(why, sizeof(why), "show %s: %s", cmd, err_text(rc));
 	else if (rtype != GDOI_CTL_OK)
 		snprintf(why, sizeof(why), "show %s: the daemon refused: %.*s", cmd,
-		    (int)(len > 100 ? 100 : len), (const char *)body);
+		    (int)(len > 100 ? 100 : len), body != NULL ? (const char *)body : "");
 	else if ((rc = gdoi_tree_decode(body, len, &t)) != GDOI_OK)
 		snprintf(why, sizeof(why), "show %s: bad reply: %s", cmd, gdoi_strerror(rc));
 	free(body);

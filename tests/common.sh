@@ -30,13 +30,19 @@ gdoi_kv() {
 	"$1" -s "$2" -f keyvalue show crypto gdoi 2>/dev/null | sed -n "s/^$3=//p"
 }
 
-# gdoi_daemon_test NAME: the set-up of a test that runs the daemons in
-# namespaces: me, top_srcdir, top_builddir, ks_bin, gm_bin, ctl, netns;
-# skips (77) when not root, fails when a program is not built.
-gdoi_daemon_test() {
+# gdoi_test NAME: me, and top_srcdir and top_builddir when the test
+# driver did not set them (a script run by hand from the source tree).
+gdoi_test() {
 	me=$1
 	top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 	top_builddir=${top_builddir:-$top_srcdir/build}
+}
+
+# gdoi_daemon_test NAME: the set-up of a test that runs the daemons in
+# namespaces: gdoi_test NAME, then ks_bin, gm_bin, ctl, netns;
+# skips (77) when not root, fails when a program is not built.
+gdoi_daemon_test() {
+	gdoi_test "$1"
 	ks_bin=${GDOI_KS:-$top_builddir/ks/gdoi-ks}
 	gm_bin=${GDOI_GM:-$top_builddir/gm/gdoi-gm}
 	ctl=${GDOICTL:-$top_builddir/cli/gdoictl}
@@ -84,4 +90,41 @@ gdoi_sample() {
 		sleep 0.25
 	done
 	echo "$bad"
+}
+
+# gdoi_netns_up NODE=ADDR...: lab/netns.sh up $prefix NODE=ADDR... (its
+# output in $tmp/netns.log).  Skips (77) only when this system cannot make
+# a network namespace at all; a failure of netns.sh itself (a topology it
+# should build) fails the test.
+gdoi_netns_up() {
+	local err
+	bash "$netns" up "$prefix" "$@" >"$tmp/netns.log" 2>&1 && return 0
+	if ! err=$(ip netns add "$prefix-probe" 2>&1); then
+		echo "$me: SKIP: cannot create network namespaces: $err"
+		cat "$tmp/netns.log"
+		exit 77
+	fi
+	ip netns del "$prefix-probe" 2>/dev/null
+	echo "$me: FAIL: lab/netns.sh up $prefix $*:"
+	cat "$tmp/netns.log"
+	exit 1
+}
+
+# gdoi_start NODE LOG PROGRAM ARG...: PROGRAM -d -s $tmp/NODE.sock
+# -p $tmp/NODE.pid ARG... in the namespace of NODE (lab/netns.sh exec), in
+# the background, its output appended to LOG; $! is its pid.
+gdoi_start() {
+	local node=$1 log=$2 prog=$3
+	shift 3
+	bash "$netns" exec "$prefix" "$node" "$prog" -d -s "$tmp/$node.sock" -p "$tmp/$node.pid" \
+		"$@" >>"$log" 2>&1 &
+}
+
+# gdoi_cleanup PID...: the EXIT trap of a namespace test: kill -KILL the
+# PIDs and reap them, take down the namespaces $prefix-*, remove $tmp.
+gdoi_cleanup() {
+	local p
+	for p in "$@"; do kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	bash "$netns" down "$prefix" >/dev/null 2>&1
+	gdoi_tmp_done "$tmp"
 }

@@ -298,6 +298,7 @@ reg_rate(unsigned group, unsigned nthreads, double secs, double *per_cpu)
 	}
 	*per_cpu = cpu > 0 ? n / cpu : 0;
 	free(th);
+	OPENSSL_cleanse(r, nthreads * sizeof(*r));	/* cookie secrets, PSKs */
 	free(r);
 	return rate;
 }

@@ -57,11 +57,7 @@ gm_pid=
 peers_pid=
 fails=0
 
-cleanup() {
-	for p in $gm_pid $ks_pid $peers_pid; do kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	bash "$netns" down "$prefix" >/dev/null 2>&1
-	gdoi_tmp_done "$tmp"
-}
+cleanup() { gdoi_cleanup $gm_pid $ks_pid $peers_pid; }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
@@ -335,13 +331,11 @@ bail() {
 }
 cp "$top_srcdir/etc/ks.xml" "$tmp/ks.xml"
 cp "$top_srcdir/etc/gm1.xml" "$tmp/gm1.xml"
-ip netns exec "$prefix-ks" "$ks_bin" -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" -p "$tmp/ks.pid" \
-	-S "$tmp/state" >"$tmp/ks.log" 2>&1 &
+gdoi_start ks "$tmp/ks.log" "$ks_bin" -f "$tmp/ks.xml" -S "$tmp/state"
 ks_pid=$!
 check "the KS is up" gdoi_wait_for 100 test -S "$tmp/ks.sock"
 [ "$fails" -eq 0 ] || bail
-ip netns exec "$prefix-gm1" "$gm_bin" -d -f "$tmp/gm1.xml" -s "$tmp/gm1.sock" \
-	-p "$tmp/gm1.pid" >"$tmp/gm1.log" 2>&1 &
+gdoi_start gm1 "$tmp/gm1.log" "$gm_bin" -f "$tmp/gm1.xml"
 gm_pid=$!
 registered() {
 	[ "$(kv gm1 group.G1.registration_status)" = Registered ] &&

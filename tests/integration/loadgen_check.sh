@@ -29,22 +29,18 @@ tmp=
 ks_pid=
 fails=0
 
-cleanup() {
-	[ -n "$ks_pid" ] && kill -KILL "$ks_pid" 2>/dev/null
-	bash "$netns" down "$prefix" >/dev/null 2>&1
-	gdoi_tmp_done "$tmp"
-}
+cleanup() { gdoi_cleanup $ks_pid; }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 [ -x "$loadgen" ] || { echo "$me: FAIL: $loadgen is not built"; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdoi-loadgen.XXXXXX") || exit 1
 mkdir -p "$tmp/state"
-if ! bash "$netns" up "$prefix" ks=10.99.0.1 lg=10.99.0.2 >"$tmp/netns.log" 2>&1 ||
-	! ip -n "$prefix-lg" route add local 10.100.0.0/16 dev lo 2>>"$tmp/netns.log" ||
+gdoi_netns_up ks=10.99.0.1 lg=10.99.0.2
+if ! ip -n "$prefix-lg" route add local 10.100.0.0/16 dev lo 2>>"$tmp/netns.log" ||
 	! ip -n "$prefix-ks" route add 10.100.0.0/16 via 10.99.0.2 2>>"$tmp/netns.log"; then
-	echo "$me: SKIP: cannot create network namespaces:"; cat "$tmp/netns.log"
-	exit 77
+	echo "$me: FAIL: cannot route 10.100.0.0/16 to the load generator:"; cat "$tmp/netns.log"
+	exit 1
 fi
 sed -e 's/<ipsec-profile \(.*\) lifetime="3600"/<ipsec-profile \1 lifetime="300"/' \
 	-e 's/<rekey lifetime="86400"/<rekey lifetime="900" acknowledgement="true"/' \
@@ -57,8 +53,7 @@ check "the configuration authorizes the load generator's prefix" \
 	grep -q 'prefix="10.100.0.0/16"' "$tmp/ks.xml"
 
 export GDOI_LAB=1
-ip netns exec "$prefix-ks" "$ks_bin" -T 100 -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" \
-	-p "$tmp/ks.pid" -S "$tmp/state" >"$tmp/ks.log" 2>&1 &
+gdoi_start ks "$tmp/ks.log" "$ks_bin" -T 100 -f "$tmp/ks.xml" -S "$tmp/state"
 ks_pid=$!
 check "the KS is up" gdoi_wait_for 50 test -S "$tmp/ks.sock"
 

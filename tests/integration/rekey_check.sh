@@ -41,11 +41,7 @@ cap_pid=
 fails=0
 GMS="gm1 gm2 gm3"
 
-cleanup() {
-	for p in $pids $ks_pid $cap_pid; do kill -KILL "$p" 2>/dev/null; done
-	bash "$netns" down "$prefix" >/dev/null 2>&1
-	gdoi_tmp_done "$tmp"
-}
+cleanup() { gdoi_cleanup $pids $ks_pid $cap_pid; }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
@@ -59,8 +55,8 @@ ksm() { # KEY of the KS member at address $1
 }
 registered() { [ "$(kv "$1" group.G1.registration_status)" = Registered ]; }
 start_ks() {
-	ip netns exec "$prefix-ks" "$ks_bin" -T 100 -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" \
-		-p "$tmp/ks.pid" -S "$tmp/state" -k "$tmp/ks.keylog" >>"$tmp/ks.log" 2>&1 &
+	gdoi_start ks "$tmp/ks.log" "$ks_bin" -T 100 -f "$tmp/ks.xml" -S "$tmp/state" \
+		-k "$tmp/ks.keylog"
 	ks_pid=$!
 	gdoi_wait_for 50 test -S "$tmp/ks.sock"
 }
@@ -71,11 +67,7 @@ for t in tcpdump tshark nft; do
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdoi-rekey.XXXXXX") || exit 1
 mkdir -p "$tmp/state"
-if ! bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12 gm3=10.99.0.13 \
-	>"$tmp/netns.log" 2>&1; then
-	echo "$me: SKIP: cannot create network namespaces:"; cat "$tmp/netns.log"
-	exit 77
-fi
+gdoi_netns_up ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12 gm3=10.99.0.13
 sed -e 's/<ipsec-profile \(.*\) lifetime="3600"/<ipsec-profile \1 lifetime="300"/' \
 	-e 's/<rekey lifetime="86400"/<rekey lifetime="900" acknowledgement="true"/' \
 	"$top_srcdir/etc/ks.xml" >"$tmp/ks.xml"
@@ -93,8 +85,7 @@ ip netns exec "$prefix-gm1" tcpdump -i eth0 -U -n -w "$tmp/gm1.pcap" udp port 84
 cap_pid=$!
 start_ks
 for gm in $GMS; do
-	ip netns exec "$prefix-$gm" "$gm_bin" -T 100 -d -f "$tmp/$gm.xml" \
-		-s "$tmp/$gm.sock" -p "$tmp/$gm.pid" >"$tmp/$gm.log" 2>&1 &
+	gdoi_start $gm "$tmp/$gm.log" "$gm_bin" -T 100 -f "$tmp/$gm.xml"
 	pids="$pids $!"
 done
 for gm in $GMS; do gdoi_wait_for 100 registered $gm; done

@@ -34,11 +34,7 @@ pids=
 fails=0
 GMS="gm1 gm2 gm3"
 
-cleanup() {
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	bash "$netns" down "$prefix" >/dev/null 2>&1
-	gdoi_tmp_done "$tmp"
-}
+cleanup() { gdoi_cleanup $pids; }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
@@ -49,13 +45,11 @@ registered() { [ "$(kv "$1" group.G1.registration_status)" = Registered ]; }
 start() {
 	local gm
 	rm -f "$tmp"/*.sock
-	ip netns exec "$prefix-ks" "$ks_bin" -T 100 -d -f "$tmp/ks-$1.xml" -s "$tmp/ks.sock" \
-		-p "$tmp/ks.pid" -S "$tmp/state-$1" >"$tmp/ks-$1.log" 2>&1 &
+	gdoi_start ks "$tmp/ks-$1.log" "$ks_bin" -T 100 -f "$tmp/ks-$1.xml" -S "$tmp/state-$1"
 	pids="$pids $!"
 	gdoi_wait_for 50 test -S "$tmp/ks.sock"
 	for gm in $GMS; do
-		ip netns exec "$prefix-$gm" "$gm_bin" -T 100 -d -f "$tmp/$gm-$1.xml" \
-			-s "$tmp/$gm.sock" -p "$tmp/$gm.pid" >"$tmp/$gm-$1.log" 2>&1 &
+		gdoi_start $gm "$tmp/$gm-$1.log" "$gm_bin" -T 100 -f "$tmp/$gm-$1.xml"
 		pids="$pids $!"
 	done
 	for gm in $GMS; do gdoi_wait_for 100 registered $gm; done
@@ -69,11 +63,7 @@ stop() {
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdoi-mcast.XXXXXX") || exit 1
 mkdir -p "$tmp/state-mc" "$tmp/state-old"
-if ! bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12 gm3=10.99.0.13 \
-	>"$tmp/netns.log" 2>&1; then
-	echo "$me: SKIP: cannot create network namespaces:"; cat "$tmp/netns.log"
-	exit 77
-fi
+gdoi_netns_up ks=10.99.0.1 gm1=10.99.0.11 gm2=10.99.0.12 gm3=10.99.0.13
 short='s/<ipsec-profile \(.*\) lifetime="3600"/<ipsec-profile \1 lifetime="300"/'
 sed -e "$short" \
 	-e 's/<rekey lifetime="86400"/<rekey address="239.192.1.1" ttl="1" lifetime="900"/' \

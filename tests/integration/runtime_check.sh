@@ -29,29 +29,20 @@ gdoi_daemon_test runtime_check
 prefix=gdoi6t$$
 KS6=fd00:97::1
 GM6=fd00:97::11
-fails=0
 tmp=
 fails=0
 ks_pid=
 gm_pid=
 
 
-cleanup() {
-	[ -n "$gm_pid" ] && kill -KILL "$gm_pid" 2>/dev/null
-	[ -n "$ks_pid" ] && kill -KILL "$ks_pid" 2>/dev/null
-	bash "$netns" down "$prefix" >/dev/null 2>&1
-	gdoi_tmp_done "$tmp"
-}
+cleanup() { gdoi_cleanup $gm_pid $ks_pid; }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 kv() { gdoi_kv "$ctl" "$1" "$2"; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdoi-reg6.XXXXXX") || exit 1
-if ! bash "$netns" up "$prefix" ks=10.97.0.1 gm=10.97.0.11 >"$tmp/netns.log" 2>&1; then
-	echo "$me: SKIP: cannot create network namespaces:"; cat "$tmp/netns.log"
-	exit 77
-fi
+gdoi_netns_up ks=10.97.0.1 gm=10.97.0.11
 ip -n "$prefix-ks" -6 addr add "$KS6/64" dev eth0 nodad || exit 1
 ip -n "$prefix-gm" -6 addr add "$GM6/64" dev eth0 nodad || exit 1
 
@@ -61,19 +52,17 @@ sed -e "s|\"10.99.0.1\"|\"$KS6\"|; s|0.0.0.0/0|::/0|; s|10.99.0.0/26|fd00:97::/6
 sed -e "s|\"10.99.0.1\"|\"$KS6\"|g" "$top_srcdir/etc/gm1.xml" >"$tmp/gm.xml"
 check "the IPv6 configurations pass -n" \
 	sh -c "'$ks_bin' -n -f '$tmp/ks.xml' >/dev/null && '$gm_bin' -n -f '$tmp/gm.xml' >/dev/null"
-out=$("$ks_bin" -n -f "$tmp/gm.xml" 2>&1)
-check "gdoi-ks -n refuses a group member's file ($out)" \
-	sh -c "! '$ks_bin' -n -f '$tmp/gm.xml' >/dev/null 2>&1 && echo '$out' | grep -q 'has no server local'"
-out=$("$gm_bin" -n -f "$tmp/ks.xml" 2>&1)
-check "gdoi-gm -n refuses a key server's file ($out)" \
-	sh -c "! '$gm_bin' -n -f '$tmp/ks.xml' >/dev/null 2>&1 && echo '$out' | grep -q 'has no server address'"
+# refuses PROGRAM FILE TEXT: PROGRAM -n fails on FILE and says TEXT ($out)
+refuses() { out=$("$1" -n -f "$2" 2>&1) && return 1; grep -q "$3" <<<"$out"; }
+refuses "$ks_bin" "$tmp/gm.xml" 'has no server local'
+check "gdoi-ks -n refuses a group member's file ($out)" [ $? = 0 ]
+refuses "$gm_bin" "$tmp/ks.xml" 'has no server address'
+check "gdoi-gm -n refuses a key server's file ($out)" [ $? = 0 ]
 
-ip netns exec "$prefix-ks" "$ks_bin" -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" -p "$tmp/ks.pid" \
-	-S "$tmp" >"$tmp/ks.log" 2>&1 &
+gdoi_start ks "$tmp/ks.log" "$ks_bin" -f "$tmp/ks.xml" -S "$tmp"
 ks_pid=$!
-for _ in $(seq 50); do [ -S "$tmp/ks.sock" ] && break; sleep 0.1; done
-ip netns exec "$prefix-gm" "$gm_bin" -d -f "$tmp/gm.xml" -s "$tmp/gm.sock" -p "$tmp/gm.pid" \
-	>"$tmp/gm.log" 2>&1 &
+gdoi_wait_for 50 test -S "$tmp/ks.sock"
+gdoi_start gm "$tmp/gm.log" "$gm_bin" -f "$tmp/gm.xml"
 gm_pid=$!
 
 st=
@@ -150,12 +139,10 @@ ks_pid=
 check "-T without GDOI_LAB=1 is refused (exit 64)" \
 	sh -c "env -u GDOI_LAB '$ks_bin' -T 10 -d -f '$tmp/ks.xml' >/dev/null 2>&1; [ \$? = 64 ]"
 rm -f "$tmp/ks.log" "$tmp/gm.log"
-GDOI_LAB=1 ip netns exec "$prefix-ks" "$ks_bin" -T 200 -d -f "$tmp/ks.xml" -s "$tmp/ks.sock" \
-	-p "$tmp/ks.pid" -S "$tmp" >"$tmp/ks.log" 2>&1 &
+GDOI_LAB=1 gdoi_start ks "$tmp/ks.log" "$ks_bin" -T 200 -f "$tmp/ks.xml" -S "$tmp"
 ks_pid=$!
-for _ in $(seq 50); do [ -S "$tmp/ks.sock" ] && break; sleep 0.1; done
-GDOI_LAB=1 ip netns exec "$prefix-gm" "$gm_bin" -T 200 -d -f "$tmp/gm.xml" -s "$tmp/gm.sock" \
-	-p "$tmp/gm.pid" >"$tmp/gm.log" 2>&1 &
+gdoi_wait_for 50 test -S "$tmp/ks.sock"
+GDOI_LAB=1 gdoi_start gm "$tmp/gm.log" "$gm_bin" -T 200 -f "$tmp/gm.xml"
 gm_pid=$!
 for _ in $(seq 50); do
 	[ "$(kv "$tmp/gm.sock" group.G1.registration_status)" = Registered ] && break

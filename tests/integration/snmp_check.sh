@@ -63,14 +63,7 @@ agent_pid=
 fails=0
 T0=$(date +%s)
 
-cleanup() {
-	for p in $agent_pid $snmpd_pid $gm_pid $ks_pid; do
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	bash "$netns" down "$prefix" >/dev/null 2>&1
-	gdoi_tmp_done "$tmp"
-}
+cleanup() { gdoi_cleanup $agent_pid $snmpd_pid $gm_pid $ks_pid; }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
@@ -133,12 +126,10 @@ check "net-snmp loads GDOI-LINUX-MIB quietly: gdoiLinuxMIB = $out" [ "$out" = "$
 # ---- the daemons ------------------------------------------------------------
 bash "$netns" up "$prefix" ks=10.99.0.1 gm1=10.99.0.11 >"$tmp/netns.log" 2>&1 ||
 	{ cat "$tmp/netns.log"; die "cannot create the network namespaces"; }
-bash "$netns" exec "$prefix" ks "$ks_bin" -d -f "$top_srcdir/etc/ks.xml" -s "$tmp/ks.sock" \
-	-p "$tmp/ks.pid" -S "$tmp/state" >"$tmp/ks.log" 2>&1 &
+gdoi_start ks "$tmp/ks.log" "$ks_bin" -f "$top_srcdir/etc/ks.xml" -S "$tmp/state"
 ks_pid=$!
 gdoi_wait_for 100 test -S "$tmp/ks.sock" || { cat "$tmp/ks.log"; die "gdoi-ks did not start"; }
-bash "$netns" exec "$prefix" gm1 "$gm_bin" -d -f "$top_srcdir/etc/gm1.xml" -s "$tmp/gm1.sock" \
-	-p "$tmp/gm1.pid" >"$tmp/gm1.log" 2>&1 &
+gdoi_start gm1 "$tmp/gm1.log" "$gm_bin" -f "$top_srcdir/etc/gm1.xml"
 gm_pid=$!
 kv() { gdoi_kv "$ctl" "$tmp/$1.sock" "$2"; }
 registered() { [ "$(kv gm1 group.G1.registration_status)" = Registered ]; }

@@ -17,9 +17,7 @@ set -u
 # shellcheck source=../common.sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/common.sh"
 export LC_ALL=C
-me=vm_esp_check
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir/build}
+gdoi_test vm_esp_check
 out=${GDOI_VM_OUT:-$top_builddir/lab/vm-out}
 mkdir -p "$out" || exit 1
 if sh "$top_srcdir/lab/vm/vm_check.sh" "$out"; then

@@ -22,9 +22,7 @@ set -u
 # shellcheck source=../common.sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/common.sh"
 export LC_ALL=C
-me=vm_gdoi_check
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir/build}
+gdoi_test vm_gdoi_check
 cache=${GDOI_VM_OUT:-$top_builddir/lab/vm-out}
 out=$cache/gdoi
 mkdir -p "$out" || exit 1
