@@ -73,6 +73,37 @@ word_is(char **w, int n, int i, const char *s)
 	return i < n && strcmp(w[i], s) == 0;
 }
 
+/* The words after "show" that the daemons answer (the request body). */
+static const char *const show_cmds[] = {
+	"crypto gdoi",
+	"crypto gdoi gm",
+	"crypto gdoi gm rekey detail",
+	"crypto gdoi gm dataplane",
+	"crypto gdoi ks",
+	"crypto gdoi ks members",
+	"crypto gdoi ks policy",
+};
+
+/* Are w[0..n) the words of s, one space apart? */
+static int
+words_are(char **w, int n, const char *s)
+{
+	size_t len;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(w[i]);
+		if (len == 0 || strncmp(s, w[i], len) != 0 || strchr(w[i], ' ') != NULL)
+			return 0;
+		s += len;
+		if (*s == ' ' && i + 1 < n)
+			s++;
+		else if (*s != '\0' || i + 1 < n)
+			return 0;
+	}
+	return n > 0 && *s == '\0';
+}
+
 /*
  * The request for the command words: its type, and its body in buf.
  * 0, or -1 for a command we do not know.
@@ -80,23 +111,15 @@ word_is(char **w, int n, int i, const char *s)
 static int
 parse_command(char **w, int n, uint8_t *type, char *buf, size_t cap)
 {
-	size_t off = 0;
-	int i;
+	size_t k;
 
 	if (word_is(w, n, 0, "show")) {
-		if (!word_is(w, n, 1, "crypto") || !word_is(w, n, 2, "gdoi"))
+		for (k = 0; k < sizeof(show_cmds) / sizeof(show_cmds[0]); k++)
+			if (words_are(w + 1, n - 1, show_cmds[k]))
+				break;
+		if (k == sizeof(show_cmds) / sizeof(show_cmds[0]))
 			return -1;
-		if (!(n == 3 || (n == 4 && strcmp(w[3], "gm") == 0) ||
-		    (n == 5 && strcmp(w[3], "gm") == 0 && strcmp(w[4], "dataplane") == 0) ||
-		    (n == 4 && strcmp(w[3], "ks") == 0) ||
-		    (n == 5 && strcmp(w[3], "ks") == 0 &&
-		    (strcmp(w[4], "members") == 0 || strcmp(w[4], "policy") == 0)) ||
-		    (n == 6 && strcmp(w[3], "gm") == 0 && strcmp(w[4], "rekey") == 0 &&
-		    strcmp(w[5], "detail") == 0)))
-			return -1;
-		buf[0] = '\0';
-		for (i = 1; i < n; i++)
-			off += (size_t)snprintf(buf + off, cap - off, "%s%s", i > 1 ? " " : "", w[i]);
+		snprintf(buf, cap, "%s", show_cmds[k]);
 		*type = GDOI_CTL_SHOW;
 		return 0;
 	}

@@ -23,6 +23,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "gdoi/buf.h"
 #include "gdoi/ctl.h"
 #include "gdoi/names.h"
 #include "gdoi/wire.h"
@@ -378,16 +379,32 @@ ks_group_by_id(struct ks *k, uint32_t id)
 /* ------------------------------------------------------------------ */
 /* Member registry                                                      */
 
+/*
+ * The two chained hash tables of this file (members by address, SAs by
+ * initiator cookie) share their hash and their size: FNV-1a of the key,
+ * a power-of-two bucket count of at least n / 2 for n entries.
+ */
+static size_t
+ks_bucket(const uint8_t *key, size_t len, size_t nb)
+{
+	return gdoi_fnv1a(GDOI_FNV1A_INIT, key, len) & (nb - 1);
+}
+
+/* The bucket count for n entries, growing from cur (0: none yet). */
+static size_t
+ks_buckets_for(size_t cur, size_t n)
+{
+	size_t nb = cur != 0 ? cur : 256;
+
+	while (nb < n / 2)
+		nb *= 2;
+	return nb;
+}
+
 static size_t
 member_hash(uint8_t af, const uint8_t *addr, size_t nb)
 {
-	/* FNV-1a over the address octets */
-	uint32_t h = 2166136261u;
-	size_t i, n = af == 6 ? 16 : 4;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h & (nb - 1);
+	return ks_bucket(addr, af == 6 ? 16 : 4, nb);
 }
 
 struct ks_member *
@@ -408,10 +425,8 @@ static int
 member_hash_grow(struct ks_group *g, size_t n)
 {
 	struct ks_member **nh, *m;
-	size_t nb = g->g_mhash_n != 0 ? g->g_mhash_n : 256, h;
+	size_t nb = ks_buckets_for(g->g_mhash_n, n), h;
 
-	while (nb < n / 2)
-		nb *= 2;
 	if (nb == g->g_mhash_n)
 		return 0;
 	if ((nh = calloc(nb, sizeof(*nh))) == NULL)
@@ -629,16 +644,11 @@ ks_send(struct ks *k, const struct ks_sa *s, const uint8_t *msg, size_t len)
 /* ------------------------------------------------------------------ */
 /* SA index: a hash of the initiator cookie, a min-heap of deadlines    */
 
+/* the cookie is the peer's random (RFC 2408 2.5.3) */
 static size_t
 sa_hash(const uint8_t *ic, size_t nb)
 {
-	/* the cookie is the peer's random (RFC 2408 2.5.3): FNV-1a folds it */
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < ISAKMP_COOKIE_LEN; i++)
-		h = (h ^ ic[i]) * 16777619u;
-	return h & (nb - 1);
+	return ks_bucket(ic, ISAKMP_COOKIE_LEN, nb);
 }
 
 /* Buckets for n SAs (at most 2 per bucket on average); 0 or -1. */
@@ -646,10 +656,8 @@ static int
 sa_hash_grow(struct ks *k, size_t n)
 {
 	struct ks_sa **nh, *s;
-	size_t nb = k->k_sahash_n != 0 ? k->k_sahash_n : 256, h;
+	size_t nb = ks_buckets_for(k->k_sahash_n, n), h;
 
-	while (nb < n / 2)
-		nb *= 2;
 	if (nb == k->k_sahash_n)
 		return 0;
 	if ((nh = calloc(nb, sizeof(*nh))) == NULL)

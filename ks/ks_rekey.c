@@ -148,18 +148,6 @@ ks_rekey_clear(struct ks_group *g)
 /* ------------------------------------------------------------------ */
 /* SEQ high-water mark                                                 */
 
-/* The state file (ks.c, ks_state_paths): gdoi-<group>.seq in the state directory. */
-static int
-seq_path(const struct ks_group *g, char *buf, size_t cap)
-{
-	int n;
-
-	if (g->g_seqpath == NULL)
-		return -1;
-	n = snprintf(buf, cap, "%s", g->g_seqpath);
-	return n > 0 && (size_t)n < cap ? 0 : -1;
-}
-
 /*
  * Continue above the high-water mark a previous run left: g_seq starts
  * there, so the first SEQ sent (or handed out in a registration) is above
@@ -168,13 +156,15 @@ seq_path(const struct ks_group *g, char *buf, size_t cap)
 int
 ks_seq_load(struct ks *k, struct ks_group *g)
 {
-	char path[4200], line[64];
+	/* the state file: ks.c (ks_state_paths) sets it beside the key */
+	const char *path = g->g_seqpath;
+	char line[64];
 	unsigned long v;
 	char *end;
 	FILE *f;
 
 	(void)k;
-	if (seq_path(g, path, sizeof(path)) < 0)
+	if (path == NULL)
 		return 0;
 	f = fopen(path, "r");
 	if (f == NULL) {
@@ -205,10 +195,11 @@ ks_seq_load(struct ks *k, struct ks_group *g)
 static int
 seq_store(struct ks_group *g, uint32_t hw)
 {
-	char path[4200], tmp[4300], line[32];
+	const char *path = g->g_seqpath;
+	char tmp[4300], line[32];
 	int fd, n, ok;
 
-	if (seq_path(g, path, sizeof(path)) < 0)
+	if (path == NULL)
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (gdoi_mkdir_for(tmp) < 0)
@@ -249,16 +240,23 @@ seq_next(struct ks_group *g)
 /* ------------------------------------------------------------------ */
 /* Sending                                                             */
 
+/* The rekey destination (af, addr) on our port. */
+static void
+rekey_peer(const struct ks *k, uint8_t af, const uint8_t *addr, struct gdoi_p1_peer *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->pa_alen = af == 6 ? 16 : 4;
+	memcpy(to->pa_addr, addr, to->pa_alen);
+	to->pa_port = k->k_conf->c_port != 0 ? k->k_conf->c_port : 848;
+}
+
 static int
 send_one(struct ks *k, uint8_t af, const uint8_t *addr, const uint8_t *msg, size_t len)
 {
 	struct gdoi_p1_peer to;
 	int fd;
 
-	memset(&to, 0, sizeof(to));
-	to.pa_alen = af == 6 ? 16 : 4;
-	memcpy(to.pa_addr, addr, to.pa_alen);
-	to.pa_port = k->k_conf->c_port != 0 ? k->k_conf->c_port : 848;
+	rekey_peer(k, af, addr, &to);
 	fd = gdoi_rt_udp_fd(&k->k_rt, af);
 	return fd >= 0 && gdoi_udp_send(fd, &to, msg, len) == 0 ? 0 : -1;
 }
@@ -320,8 +318,6 @@ static size_t
 send_unicast(struct ks *k, struct ks_group *g, const uint8_t *msg, size_t len, int first)
 {
 	static struct uc_batch b;
-	uint16_t port = k->k_conf->c_port != 0 ? k->k_conf->c_port : 848;
-	struct gdoi_p1_peer *to;
 	struct ks_member *m;
 	size_t n = 0;
 
@@ -332,11 +328,7 @@ send_unicast(struct ks *k, struct ks_group *g, const uint8_t *msg, size_t len, i
 		if (b.ub_n > 0 && (b.ub_af != m->m_af || b.ub_n == GDOI_UDP_BATCH))
 			n += uc_flush(k, &b, msg, len, first);
 		b.ub_af = m->m_af;
-		to = &b.ub_to[b.ub_n];
-		memset(to, 0, sizeof(*to));
-		to->pa_alen = m->m_af == 6 ? 16 : 4;
-		memcpy(to->pa_addr, m->m_addr, to->pa_alen);
-		to->pa_port = port;
+		rekey_peer(k, m->m_af, m->m_addr, &b.ub_to[b.ub_n]);
 		b.ub_m[b.ub_n++] = m;
 	}
 	n += uc_flush(k, &b, msg, len, first);
@@ -556,7 +548,7 @@ ks_rekey_ack_input(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t 
 {
 	struct gdoi_ack_rx rx;
 	struct ks_group *g = NULL;
-	struct ks_member *m;
+	struct ks_member *m = NULL;
 	const char *why = NULL;
 	char from[64];
 	uint64_t now = ks_now(k);
@@ -590,7 +582,6 @@ ks_rekey_ack_input(struct ks *k, const struct gdoi_p1_peer *peer, const uint8_t 
 		    "Rekey acknowledgement from %s dropped: %s", from, why);
 		return;
 	}
-	m = member_for_ack(g, peer, &rx);
 	if (m->m_tx_acked || !m->m_in_tx)
 		return; /* a second copy, or a member added after the rekey started */
 	m->m_tx_acked = 1;

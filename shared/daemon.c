@@ -778,39 +778,6 @@ rt_signal_cb(struct gdoi_ev_signal *w, int signum, void *arg)
 	gdoi_ev_break(rt->rt_loop);
 }
 
-int
-gdoi_ctl_dispatch(const struct gdoi_ctl_cmd *tab, size_t n, void *ctx, uint8_t type,
-    const char *cmd, struct gdoi_tree *t, char *err, size_t cap, const char *who)
-{
-	static const char *const verb[] = { "", "show", "clear", "reload", "" };
-	int known = 0;
-	size_t i, len;
-
-	for (i = 0; i < n; i++) {
-		const struct gdoi_ctl_cmd *c = &tab[i];
-
-		if (c->cc_type != type)
-			continue;
-		known = 1;
-		if (c->cc_cmd == NULL)
-			return c->cc_run(ctx, "", t, err, cap);
-		len = strlen(c->cc_cmd);
-		if (strncmp(cmd, c->cc_cmd, len) != 0)
-			continue;
-		if (!c->cc_arg && cmd[len] == '\0')
-			return c->cc_run(ctx, "", t, err, cap);
-		if (c->cc_arg && cmd[len] == ' ' && cmd[len + 1] != '\0' &&
-		    strchr(cmd + len + 1, ' ') == NULL)
-			return c->cc_run(ctx, cmd + len + 1, t, err, cap);
-	}
-	if (known)
-		snprintf(err, cap, "unknown command: %s%s%s", type < 5 ? verb[type] : "",
-		    type < 5 && verb[type][0] != '\0' ? " " : "", cmd);
-	else
-		snprintf(err, cap, "this request is not supported by the %s", who);
-	return -1;
-}
-
 /* Requests both daemons answer alike (debug, reload); the rest go to the
  * daemon's own table. */
 static int

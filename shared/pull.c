@@ -147,13 +147,24 @@ digest(const uint8_t *msg, size_t len, uint8_t out[DIGEST_LEN])
 		memset(out, 0, DIGEST_LEN);
 }
 
+/* Wipe and free the answer, keep the digest: a copy of the message is
+ * still recognised (and answered with nothing). */
 static void
-cache_drop(struct pull_cache *c)
+cache_drop_tx(struct pull_cache *c)
 {
 	if (c->c_tx) {
 		OPENSSL_cleanse(c->c_tx, c->c_txlen);
 		free(c->c_tx);
 	}
+	c->c_tx = NULL;
+	c->c_txlen = 0;
+}
+
+/* Forget the message and the answer. */
+static void
+cache_drop(struct pull_cache *c)
+{
+	cache_drop_tx(c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -883,12 +894,7 @@ ks_msg3(struct gdoi_pull *ex, const uint8_t *msg, size_t len, struct pull_rx *r,
 	 * of message 1 (a late copy is dropped quietly: the GM had message 2
 	 * when it sent message 3). */
 	gdoi_gpolicy_clear(ex->px_pol);
-	if (ex->px_c[0].c_tx) {
-		OPENSSL_cleanse(ex->px_c[0].c_tx, ex->px_c[0].c_txlen);
-		free(ex->px_c[0].c_tx);
-		ex->px_c[0].c_tx = NULL;
-		ex->px_c[0].c_txlen = 0;
-	}
+	cache_drop_tx(&ex->px_c[0]);
 	ex->px_state = PS_DONE;
 	ex->px_at = now + GDOI_PULL_LINGER_MS;
 	out->o_events |= GDOI_PULL_EV_DONE;

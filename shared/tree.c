@@ -125,19 +125,7 @@ key_valid(const char *key, size_t len)
 static uint32_t
 key_hash(const struct tnode *parent, const char *key, size_t len)
 {
-	uintptr_t p = (uintptr_t)parent;
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(p); i++) {
-		h ^= (uint8_t)(p >> (8 * i));
-		h *= 16777619u;
-	}
-	for (i = 0; i < len; i++) {
-		h ^= (uint8_t)key[i];
-		h *= 16777619u;
-	}
-	return h;
+	return gdoi_fnv1a(gdoi_fnv1a(GDOI_FNV1A_INIT, &parent, sizeof(parent)), key, len);
 }
 
 /* Is there a sibling under parent with this key? */

@@ -95,6 +95,19 @@ static inline void gdoi_put32(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
+/** FNV-1a: fold the n octets at p into h (start with GDOI_FNV1A_INIT).
+ *  For in-memory hash tables only, never for anything an attacker's
+ *  collisions could hurt beyond a longer chain. */
+#define GDOI_FNV1A_INIT 2166136261u
+static inline uint32_t gdoi_fnv1a(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
 /** The value of hex digit c (either case), or -1. */
 int gdoi_hexval(int c);
 /** The n octets at p as 2 n hex digits at out (upper: A-F, else a-f); no

@@ -57,4 +57,25 @@ int gdoi_ctl_send(int fd, uint8_t type, const void *body, size_t len);
 /** Blocking read of one frame with a timeout; *body malloc'd. */
 int gdoi_ctl_recv(int fd, unsigned timeout_ms, uint8_t *type, uint8_t **body, size_t *len);
 
+/**
+ * One control command of a daemon's dispatch table: a request type and
+ * its command words.  cc_cmd NULL matches any body (reload); cc_arg 1
+ * means the words are followed by one more word, handed to cc_run as arg
+ * (otherwise arg is "").  cc_run fills t, or err and returns -1.
+ */
+struct gdoi_ctl_cmd {
+	uint8_t cc_type;
+	const char *cc_cmd;
+	int cc_arg;
+	int (*cc_run)(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap);
+};
+
+/**
+ * Run the entry of tab[0..n) that matches (type, cmd) with ctx.  No entry:
+ * -1 with "unknown command: show ..." when the type is known to the table,
+ * else "this request is not supported by the <who>".
+ */
+int gdoi_ctl_dispatch(const struct gdoi_ctl_cmd *tab, size_t n, void *ctx, uint8_t type,
+    const char *cmd, struct gdoi_tree *t, char *err, size_t cap, const char *who);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "gdoi/ctl.h"
 #include "gdoi/p1.h"
 #include "gdoi/policy.h"
 #include "gdoi/event.h"
@@ -143,26 +144,8 @@ typedef int (*gdoi_ctl_handler)(void *arg, uint8_t type, const char *cmd,
 /** Accept one connection on lfd, read one request (1 s timeout), answer. */
 void gdoi_ctl_serve(int lfd, gdoi_ctl_handler h, void *arg);
 
-/**
- * One control command of a daemon's dispatch table: a request type and
- * its command words.  cc_cmd NULL matches any body (reload); cc_arg 1
- * means the words are followed by one more word, handed to cc_run as arg
- * (otherwise arg is "").  cc_run fills t, or err and returns -1.
- */
-struct gdoi_ctl_cmd {
-	uint8_t cc_type;
-	const char *cc_cmd;
-	int cc_arg;
-	int (*cc_run)(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap);
-};
-
-/**
- * Run the entry of tab[0..n) that matches (type, cmd) with ctx.  No entry:
- * -1 with "unknown command: show ..." when the type is known to the table,
- * else "this request is not supported by the <who>".
- */
-int gdoi_ctl_dispatch(const struct gdoi_ctl_cmd *tab, size_t n, void *ctx, uint8_t type,
-    const char *cmd, struct gdoi_tree *t, char *err, size_t cap, const char *who);
+/* The dispatch table of control commands (gdoi_ctl_cmd,
+ * gdoi_ctl_dispatch) is in gdoi/ctl.h. */
 
 /* ------------------------------------------------------------------ */
 /* The runtime both daemons share: loop, control socket, one protocol   */

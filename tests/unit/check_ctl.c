@@ -531,6 +531,13 @@ START_TEST(gdoictl_show)
 	    "{\"group\":{\"G1\":{\"name\":\"G1\",\"command\":\"crypto gdoi gm\"}}}\n");
 
 	th = srv_start(&s, SRV_TREE);
+	snprintf(args, sizeof(args), "-s '%s' -f keyvalue show crypto gdoi gm rekey detail", sock);
+	ck_assert_int_eq(run_gdoictl(NULL, args), 0);
+	srv_stop(&s, th);
+	ck_assert_uint_eq(s.s_type, GDOI_CTL_SHOW);
+	ck_assert_str_eq(s.s_cmd, "crypto gdoi gm rekey detail");
+
+	th = srv_start(&s, SRV_TREE);
 	snprintf(args, sizeof(args), "-s '%s' --xml clear crypto gdoi", sock);
 	ck_assert_int_eq(run_gdoictl(NULL, args), 0);
 	srv_stop(&s, th);
@@ -582,6 +589,11 @@ START_TEST(gdoictl_failures)
 	ck_assert_int_eq(run_gdoictl(NULL, ""), 64);
 	ck_assert_ptr_nonnull(strstr(slurp("err"), "usage: gdoictl"));
 	ck_assert_int_eq(run_gdoictl(NULL, "show crypto gdoi ks bogus"), 64);
+	ck_assert_int_eq(run_gdoictl(NULL, "show crypto"), 64);
+	ck_assert_int_eq(run_gdoictl(NULL, "show crypto gdoi gm rekey"), 64);
+	ck_assert_int_eq(run_gdoictl(NULL, "show crypto gdoi ks members all"), 64);
+	ck_assert_int_eq(run_gdoictl(NULL, "show crypto gdoi gm 'rekey detail'"), 64);
+	ck_assert_int_eq(run_gdoictl(NULL, "show crypto gdoi ''"), 64);
 	ck_assert_int_eq(run_gdoictl(NULL, "show ip route"), 64);
 	ck_assert_int_eq(run_gdoictl(NULL, "clear crypto gdoi now"), 64);
 	ck_assert_int_eq(run_gdoictl(NULL, "reload now"), 64);
@@ -591,6 +603,81 @@ START_TEST(gdoictl_failures)
 	ck_assert_int_eq(run_gdoictl(NULL, "--bogus show crypto gdoi"), 64);
 	ck_assert_int_eq(run_gdoictl(NULL, "--help"), 0);
 	ck_assert_ptr_nonnull(strstr(slurp("out"), "show crypto gdoi [ks [members|policy] | gm [rekey detail|dataplane]]"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Dispatch table                                                       */
+
+static char ran[64];
+
+static int
+cmd_run(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)t, (void)err, (void)cap;
+	snprintf(ran, sizeof(ran), "%s(%s)", (const char *)ctx, arg);
+	return 0;
+}
+
+static int
+cmd_fail(void *ctx, const char *arg, struct gdoi_tree *t, char *err, size_t cap)
+{
+	(void)ctx, (void)arg, (void)t;
+	snprintf(err, cap, "refused");
+	return -1;
+}
+
+START_TEST(dispatch_table)
+{
+	static const struct gdoi_ctl_cmd tab[] = {
+		{ GDOI_CTL_SHOW, "crypto gdoi", 0, cmd_run },
+		{ GDOI_CTL_SHOW, "crypto gdoi ks members", 0, cmd_run },
+		{ GDOI_CTL_EXEC, "rekey group", 1, cmd_run },
+		{ GDOI_CTL_EXEC, "rekey", 0, cmd_run },
+		{ GDOI_CTL_CLEAR, "crypto gdoi", 0, cmd_fail },
+		{ GDOI_CTL_RELOAD, NULL, 0, cmd_run },
+	};
+	const size_t n = sizeof(tab) / sizeof(tab[0]);
+	struct gdoi_tree *t = gdoi_tree_new();
+	char err[128];
+
+	ck_assert_ptr_nonnull(t);
+#define RUN(type, cmd) (ran[0] = err[0] = '\0', \
+	gdoi_ctl_dispatch(tab, n, "x", (type), (cmd), t, err, sizeof(err), "tester"))
+	/* whole words only; the first entry that matches */
+	ck_assert_int_eq(RUN(GDOI_CTL_SHOW, "crypto gdoi"), 0);
+	ck_assert_str_eq(ran, "x()");
+	ck_assert_int_eq(RUN(GDOI_CTL_SHOW, "crypto gdoi ks members"), 0);
+	ck_assert_str_eq(ran, "x()");
+	ck_assert_int_eq(RUN(GDOI_CTL_SHOW, "crypto gdoi ks"), -1);
+	ck_assert_str_eq(ran, "");
+	ck_assert_str_eq(err, "unknown command: show crypto gdoi ks");
+	ck_assert_int_eq(RUN(GDOI_CTL_SHOW, "crypto gdoix"), -1);
+	ck_assert_int_eq(RUN(GDOI_CTL_SHOW, "crypto gdoi "), -1);
+	/* one argument word, handed over; none, two or an empty one refused */
+	ck_assert_int_eq(RUN(GDOI_CTL_EXEC, "rekey group G1"), 0);
+	ck_assert_str_eq(ran, "x(G1)");
+	ck_assert_int_eq(RUN(GDOI_CTL_EXEC, "rekey"), 0);
+	ck_assert_str_eq(ran, "x()");
+	ck_assert_int_eq(RUN(GDOI_CTL_EXEC, "rekey group"), -1);
+	ck_assert_str_eq(err, "unknown command: rekey group");
+	ck_assert_int_eq(RUN(GDOI_CTL_EXEC, "rekey group "), -1);
+	ck_assert_int_eq(RUN(GDOI_CTL_EXEC, "rekey group G1 G2"), -1);
+	ck_assert_str_eq(ran, "");
+	/* a handler's refusal and its text come back as they are */
+	ck_assert_int_eq(RUN(GDOI_CTL_CLEAR, "crypto gdoi"), -1);
+	ck_assert_str_eq(err, "refused");
+	/* no command words: any body */
+	ck_assert_int_eq(RUN(GDOI_CTL_RELOAD, "whatever"), 0);
+	ck_assert_str_eq(ran, "x()");
+	/* a type the table does not know */
+	ck_assert_int_eq(gdoi_ctl_dispatch(tab, 2, "x", GDOI_CTL_EXEC, "rekey", t, err,
+	    sizeof(err), "tester"), -1);
+	ck_assert_str_eq(err, "this request is not supported by the tester");
+	ck_assert_int_eq(RUN(99, "crypto gdoi"), -1);
+	ck_assert_str_eq(err, "this request is not supported by the tester");
+#undef RUN
+	gdoi_tree_free(t);
 }
 END_TEST
 
@@ -606,6 +693,10 @@ ctl_suite(void)
 	tcase_add_test(tc, recv_pieces_and_bad_frames);
 	tcase_add_test(tc, recv_timeout);
 	tcase_add_test(tc, send_large_nonblocking);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dispatch");
+	tcase_add_test(tc, dispatch_table);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("socket");
