@@ -165,8 +165,7 @@ late_for_deleted_kek(struct gm *m, const uint8_t *spi, uint64_t now)
 void
 gm_prev_kek_clear(struct gm_group *g)
 {
-	free(g->g_prev_kek.kek_pub);
-	OPENSSL_cleanse(&g->g_prev_kek, sizeof(g->g_prev_kek));
+	gdoi_kek_clear(&g->g_prev_kek);
 	g->g_has_prev_kek = 0;
 }
 
@@ -240,13 +239,10 @@ install(struct gm_group *g, struct gdoi_push_rx *rx, uint64_t now, int *new_kek,
 		np.gp_nacl = cur->gp_nacl;
 	}
 	if (!a->gp_has_kek) {
-		np.gp_kek = cur->gp_kek;
-		np.gp_kek.kek_pub = malloc(cur->gp_kek.kek_publen);
-		if (np.gp_kek.kek_pub == NULL) {
+		if (gdoi_kek_copy(&np.gp_kek, &cur->gp_kek) != GDOI_OK) {
 			gdoi_gpolicy_clear(&np);
 			return -1;
 		}
-		memcpy(np.gp_kek.kek_pub, cur->gp_kek.kek_pub, cur->gp_kek.kek_publen);
 		np.gp_has_kek = 1;
 	}
 	if (*new_kek && cur->gp_has_kek) {

@@ -56,29 +56,6 @@ lg_gm_socket(const uint8_t *addr, uint16_t port)
 }
 
 static void
-kek_free(struct gdoi_kek *k)
-{
-	free(k->kek_pub);
-	OPENSSL_cleanse(k, sizeof(*k));
-}
-
-/* dst = a deep copy of src (kek_pub duplicated). */
-static int
-kek_copy(struct gdoi_kek *dst, const struct gdoi_kek *src)
-{
-	uint8_t *pub = NULL;
-
-	if (src->kek_publen != 0) {
-		if ((pub = malloc(src->kek_publen)) == NULL)
-			return -1;
-		memcpy(pub, src->kek_pub, src->kek_publen);
-	}
-	*dst = *src;
-	dst->kek_pub = pub;
-	return 0;
-}
-
-static void
 drop_exchange(struct lg_gm *gm)
 {
 	gdoi_pull_free(gm->gm_pull);
@@ -92,9 +69,9 @@ lg_gm_clear(struct lg_gm *gm)
 {
 	drop_exchange(gm);
 	if (gm->gm_has_kek)
-		kek_free(&gm->gm_kek);
+		gdoi_kek_clear(&gm->gm_kek);
 	if (gm->gm_has_prev)
-		kek_free(&gm->gm_prev);
+		gdoi_kek_clear(&gm->gm_prev);
 	gm->gm_has_kek = gm->gm_has_prev = 0;
 	OPENSSL_cleanse(&gm->gm_ctx, sizeof(gm->gm_ctx));
 }
@@ -196,7 +173,7 @@ gm_installed(struct lg *l, struct lg_gm *gm)
 		return;
 	}
 	if (p->gp_has_kek) {
-		if (kek_copy(&gm->gm_kek, &p->gp_kek) < 0) {
+		if (gdoi_kek_copy(&gm->gm_kek, &p->gp_kek) < 0) {
 			gm_fail(l, gm, "internal");
 			return;
 		}
@@ -364,10 +341,10 @@ install_kek(struct lg_gm *gm, const struct gdoi_kek *nk)
 
 	if (gm->gm_has_kek && memcmp(nk->kek_spi, gm->gm_kek.kek_spi, GDOI_KEK_SPI_LEN) == 0)
 		return 0; /* announced again (with ACKs every rekey carries it) */
-	if (kek_copy(&k, nk) < 0)
+	if (gdoi_kek_copy(&k, nk) < 0)
 		return -1;
 	if (gm->gm_has_prev)
-		kek_free(&gm->gm_prev);
+		gdoi_kek_clear(&gm->gm_prev);
 	gm->gm_has_prev = gm->gm_has_kek;
 	if (gm->gm_has_kek)
 		gm->gm_prev = gm->gm_kek;
@@ -392,8 +369,8 @@ void
 lg_memo_clear(struct lg_memo *m)
 {
 	free(m->mo_msg);
-	kek_free(&m->mo_kek);
-	kek_free(&m->mo_newkek);
+	gdoi_kek_clear(&m->mo_kek);
+	gdoi_kek_clear(&m->mo_newkek);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -420,12 +397,12 @@ memo_store(struct lg *l, const struct gdoi_kek *kek, const uint8_t *msg, size_t 
 	struct lg_memo *m = &l->l_memo[l->l_memo_next++ % LG_MEMO_SLOTS];
 
 	lg_memo_clear(m);
-	if ((m->mo_msg = malloc(len)) == NULL || kek_copy(&m->mo_kek, kek) < 0) {
+	if ((m->mo_msg = malloc(len)) == NULL || gdoi_kek_copy(&m->mo_kek, kek) < 0) {
 		lg_memo_clear(m);
 		return;
 	}
 	if (rx->rx_has_sa && rx->rx_pol.gp_has_kek) {
-		if (kek_copy(&m->mo_newkek, &rx->rx_pol.gp_kek) < 0) {
+		if (gdoi_kek_copy(&m->mo_newkek, &rx->rx_pol.gp_kek) < 0) {
 			lg_memo_clear(m);
 			return;
 		}

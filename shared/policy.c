@@ -302,20 +302,19 @@ gdoi_tek_xform_name(const struct gdoi_tek_xform *x, char *buf, size_t cap)
 /* Life cycle                                                           */
 
 void
-gdoi_gpolicy_clear(struct gdoi_gpolicy *p)
+gdoi_kek_clear(struct gdoi_kek *k)
 {
-	if (p == NULL)
+	if (k == NULL)
 		return;
-	if (p->gp_kek.kek_pub) {
-		OPENSSL_cleanse(p->gp_kek.kek_pub, p->gp_kek.kek_publen);
-		free(p->gp_kek.kek_pub);
+	if (k->kek_pub) {
+		OPENSSL_cleanse(k->kek_pub, k->kek_publen);
+		free(k->kek_pub);
 	}
-	OPENSSL_cleanse(p, sizeof(*p));
-	memset(p, 0, sizeof(*p));
+	OPENSSL_cleanse(k, sizeof(*k));
 }
 
 int
-gdoi_gpolicy_copy(struct gdoi_gpolicy *dst, const struct gdoi_gpolicy *src)
+gdoi_kek_copy(struct gdoi_kek *dst, const struct gdoi_kek *src)
 {
 	uint8_t *pub = NULL;
 
@@ -323,14 +322,42 @@ gdoi_gpolicy_copy(struct gdoi_gpolicy *dst, const struct gdoi_gpolicy *src)
 		return GDOI_E_INVAL;
 	if (dst == src)
 		return GDOI_OK;
-	if (src->gp_kek.kek_pub && src->gp_kek.kek_publen) {
-		if ((pub = malloc(src->gp_kek.kek_publen)) == NULL)
+	if (src->kek_pub && src->kek_publen) {
+		if ((pub = malloc(src->kek_publen)) == NULL)
 			return GDOI_E_NOMEM;
-		memcpy(pub, src->gp_kek.kek_pub, src->gp_kek.kek_publen);
+		memcpy(pub, src->kek_pub, src->kek_publen);
 	}
 	memcpy(dst, src, sizeof(*dst));
-	dst->gp_kek.kek_pub = pub;
-	dst->gp_kek.kek_publen = pub ? src->gp_kek.kek_publen : 0;
+	dst->kek_pub = pub;
+	dst->kek_publen = pub ? src->kek_publen : 0;
+	return GDOI_OK;
+}
+
+void
+gdoi_gpolicy_clear(struct gdoi_gpolicy *p)
+{
+	if (p == NULL)
+		return;
+	gdoi_kek_clear(&p->gp_kek);
+	OPENSSL_cleanse(p, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+}
+
+int
+gdoi_gpolicy_copy(struct gdoi_gpolicy *dst, const struct gdoi_gpolicy *src)
+{
+	struct gdoi_kek k;
+	int rc;
+
+	if (dst == NULL || src == NULL)
+		return GDOI_E_INVAL;
+	if (dst == src)
+		return GDOI_OK;
+	if ((rc = gdoi_kek_copy(&k, &src->gp_kek)) != GDOI_OK)
+		return rc;
+	memcpy(dst, src, sizeof(*dst));
+	dst->gp_kek = k;
+	OPENSSL_cleanse(&k, sizeof(k));
 	return GDOI_OK;
 }
 

@@ -129,6 +129,10 @@ struct gdoi_gpolicy {
 	uint32_t gp_seq;                    /**< SEQ of message 4 / last PUSH */
 };
 
+/** Wipe the KEK's key, free (wiped) its kek_pub, wipe the struct.  NULL is a no-op. */
+void gdoi_kek_clear(struct gdoi_kek *k);
+/** Deep copy (kek_pub duplicated; dst is overwritten, not cleared first). */
+int gdoi_kek_copy(struct gdoi_kek *dst, const struct gdoi_kek *src);
 /** Wipe all keys, free kek_pub, zero the struct.  NULL is a no-op. */
 void gdoi_gpolicy_clear(struct gdoi_gpolicy *p);
 /** Deep copy (dst is overwritten, not cleared first). */
