@@ -214,17 +214,6 @@ print_error(const uint8_t *msg, size_t len)
 	fputc('\n', stderr);
 }
 
-static const char *
-err_text(int rc)
-{
-	/* a reply whose frame header is not ours: whatever listens there is
-	 * not a gdoi daemon (the codes are the codec's, whose texts speak of
-	 * ISAKMP) */
-	if (rc == GDOI_E_VERSION || rc == GDOI_E_LENGTH)
-		return "not a gdoi control socket (the reply is not a control frame)";
-	return rc < 0 && rc > -4096 && rc < GDOI_E_ORDER ? strerror(-rc) : gdoi_strerror(rc);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -308,7 +297,7 @@ main(int argc, char **argv)
 		return EXIT_REPLY;
 	}
 	if (rc != GDOI_OK) {
-		fprintf(stderr, "%s: %s: %s\n", prog, used, err_text(rc));
+		fprintf(stderr, "%s: %s: %s\n", prog, used, gdoi_ctl_strerror(rc));
 		return EXIT_REPLY;
 	}
 	if (rtype == GDOI_CTL_ERROR) {

@@ -83,12 +83,6 @@ mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static const char *
-err_text(int rc)
-{
-	return rc < 0 && rc > -4096 && rc < GDOI_E_ORDER ? strerror(-rc) : gdoi_strerror(rc);
-}
-
 static void
 source_state(struct source *s, int ok, const char *why)
 {
@@ -121,7 +115,7 @@ fetch(struct source *s)
 		rc = gdoi_ctl_recv(fd, timeout_ms, &rtype, &body, &len);
 	close(fd);
 	if (rc != GDOI_OK)
-		snprintf(why, sizeof(why), "show %s: %s", cmd, err_text(rc));
+		snprintf(why, sizeof(why), "show %s: %s", cmd, gdoi_ctl_strerror(rc));
 	else if (rtype != GDOI_CTL_OK)
 		snprintf(why, sizeof(why), "show %s: the daemon refused: %.*s", cmd,
 		    (int)(len > 100 ? 100 : len), body != NULL ? (const char *)body : "");

@@ -351,3 +351,11 @@ gdoi_ctl_dispatch(const struct gdoi_ctl_cmd *tab, size_t n, void *ctx, uint8_t t
 		snprintf(err, cap, "this request is not supported by the %s", who);
 	return -1;
 }
+
+const char *
+gdoi_ctl_strerror(int rc)
+{
+	if (rc == GDOI_E_VERSION || rc == GDOI_E_LENGTH)
+		return "not a gdoi control socket (the reply is not a control frame)";
+	return rc < 0 && rc > -4096 && rc < GDOI_E_ORDER ? strerror(-rc) : gdoi_strerror(rc);
+}

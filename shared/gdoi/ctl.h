@@ -56,6 +56,13 @@ int gdoi_ctl_request(const char *path, uint8_t type, const char *body, unsigned 
 int gdoi_ctl_send(int fd, uint8_t type, const void *body, size_t len);
 /** Blocking read of one frame with a timeout; *body malloc'd. */
 int gdoi_ctl_recv(int fd, unsigned timeout_ms, uint8_t *type, uint8_t **body, size_t *len);
+/**
+ * Text of a result of the calls above, which return either -errno or a
+ * gdoi_err: strerror() for the first, gdoi_strerror() for the second, and
+ * a plain word for a reply whose frame is not ours (GDOI_E_VERSION,
+ * GDOI_E_LENGTH: whatever listens there is not a gdoi daemon).
+ */
+const char *gdoi_ctl_strerror(int rc);
 
 /**
  * One control command of a daemon's dispatch table: a request type and
